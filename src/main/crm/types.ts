@@ -1,0 +1,169 @@
+// The connector boundary: the only way abilities reach CRM data. A session is made from one
+// user's own credentials and nothing else. No service account, admin token or fallback exists.
+import type { SessionUser } from '../../shared/domain'
+
+export const RECORD_TYPES = ['account', 'contact', 'deal', 'invoice'] as const
+export type RecordType = (typeof RECORD_TYPES)[number]
+
+export type FieldValue = string | number | boolean | null
+
+/** The canonical fields each record type exposes, whatever the backend calls them. */
+export const FIELDS: Record<RecordType, Record<string, { label: string; writable: boolean; kind: 'text' | 'number' | 'date' | 'ref' }>> = {
+  account: {
+    name: { label: 'Name', writable: true, kind: 'text' },
+    industry: { label: 'Industry', writable: true, kind: 'text' },
+    city: { label: 'City', writable: true, kind: 'text' },
+    phone: { label: 'Phone', writable: true, kind: 'text' },
+    email: { label: 'Email', writable: true, kind: 'text' }
+  },
+  contact: {
+    name: { label: 'Name', writable: true, kind: 'text' },
+    email: { label: 'Email', writable: true, kind: 'text' },
+    phone: { label: 'Phone', writable: true, kind: 'text' },
+    title: { label: 'Job title', writable: true, kind: 'text' },
+    accountId: { label: 'Account', writable: true, kind: 'ref' }
+  },
+  deal: {
+    name: { label: 'Name', writable: true, kind: 'text' },
+    stage: { label: 'Stage', writable: true, kind: 'text' },
+    amount: { label: 'Amount', writable: true, kind: 'number' },
+    accountId: { label: 'Account', writable: true, kind: 'ref' },
+    ownerId: { label: 'Owner', writable: false, kind: 'ref' },
+    closeDate: { label: 'Expected close', writable: true, kind: 'date' }
+  },
+  invoice: {
+    number: { label: 'Number', writable: false, kind: 'text' },
+    accountId: { label: 'Account', writable: false, kind: 'ref' },
+    issueDate: { label: 'Issued', writable: false, kind: 'date' },
+    dueDate: { label: 'Due', writable: false, kind: 'date' },
+    total: { label: 'Total', writable: false, kind: 'number' },
+    amountOpen: { label: 'Open amount', writable: false, kind: 'number' },
+    currency: { label: 'Currency', writable: false, kind: 'text' },
+    state: { label: 'State', writable: false, kind: 'text' }
+  }
+}
+
+export interface CrmRecord {
+  type: RecordType
+  id: string
+  /** Opaque token that changes whenever the record changes (revision, write date…). */
+  version: string
+  label: string
+  fields: Record<string, FieldValue>
+}
+
+export interface SearchQuery {
+  /** Free text matched against the record's name or label. */
+  text?: string
+  /** Exact matches on canonical fields, e.g. { stage: 'proposal', accountId: '12' }. */
+  where?: Record<string, FieldValue>
+  limit?: number
+}
+
+export interface OverdueInvoice {
+  id: string
+  number: string
+  account: { id: string; name: string }
+  dueDate: string
+  daysOverdue: number
+  total: number
+  amountOpen: number
+  currency: string
+}
+
+export interface Automation {
+  id: string
+  name: string
+  description: string
+  active: boolean
+  version: string
+}
+
+export interface Recipient {
+  name: string
+  address: string
+}
+
+export interface OutgoingMessage {
+  about: { type: RecordType; id: string } | null
+  to: Recipient[]
+  subject: string
+  body: string
+}
+
+export interface WriteResult {
+  /** One line for the conversation, e.g. "Deal Acme renewal updated: stage → won". */
+  summary: string
+  record?: { type: RecordType; id: string; version: string }
+}
+
+export type Reconciliation =
+  | { status: 'applied'; result: WriteResult }
+  | { status: 'not_applied' }
+  | { status: 'unknown' }
+
+export type CrmErrorCode =
+  | 'auth' // wrong login or password
+  | 'session_expired'
+  | 'permission' // the CRM refused: this user may not do this
+  | 'not_found'
+  | 'conflict' // the record changed since the proposal
+  | 'unavailable' // server down or unreachable
+  | 'rate_limited'
+  | 'invalid' // the CRM rejected the data
+  | 'keychain' // the OS keychain is missing, locked or refused
+
+export class CrmError extends Error {
+  constructor(
+    readonly code: CrmErrorCode,
+    message: string,
+    readonly retryAfterSeconds?: number
+  ) {
+    super(message)
+    this.name = 'CrmError'
+  }
+}
+
+/**
+ * One signed-in user's view of the CRM. Every method runs with that user's permissions; the
+ * backend (or, for the sample workspace, its own permission layer) decides what they may see.
+ * Writes carry an idempotency key so a crash between "executing" and the reply can be reconciled.
+ */
+export interface CrmSession {
+  readonly backend: 'memory' | 'sample' | 'tryton'
+  readonly user: SessionUser
+  search(type: RecordType, query: SearchQuery): Promise<CrmRecord[]>
+  /** null when the record does not exist or the user may not read it. */
+  get(type: RecordType, id: string): Promise<CrmRecord | null>
+  listOverdueInvoices(asOf: Date): Promise<OverdueInvoice[]>
+  listAutomations(): Promise<Automation[]>
+  getAutomation(id: string): Promise<Automation | null>
+  /** Resolves addresses or contact ids to recipients this user may write to. */
+  resolveRecipients(to: string[], about: { type: RecordType; id: string } | null): Promise<Recipient[]>
+
+  createRecord(type: RecordType, fields: Record<string, FieldValue>, idempotencyKey: string): Promise<WriteResult>
+  /** Throws CrmError('conflict') when the record's version is no longer `expectedVersion`. */
+  updateRecord(
+    type: RecordType,
+    id: string,
+    expectedVersion: string,
+    changes: Record<string, FieldValue>,
+    idempotencyKey: string
+  ): Promise<WriteResult>
+  /** Must refuse (CrmError 'permission') before sending when the user may not read `about`. */
+  sendMessage(message: OutgoingMessage, idempotencyKey: string): Promise<WriteResult>
+  setAutomation(id: string, active: boolean, expectedVersion: string, idempotencyKey: string): Promise<WriteResult>
+  /** After a crash: did the write with this key happen? 'unknown' when the backend cannot tell. */
+  reconcile(idempotencyKey: string): Promise<Reconciliation>
+  close(): Promise<void>
+}
+
+export type Credentials =
+  | { kind: 'sample'; login: string }
+  | { kind: 'tryton'; serverUrl: string; database: string; login: string; password: string }
+
+export interface CrmConnector {
+  readonly kind: Credentials['kind']
+  /** Signs in with this user's own credentials. Throws CrmError('auth') on a wrong password. */
+  signIn(credentials: Credentials): Promise<CrmSession>
+}

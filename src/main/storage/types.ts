@@ -1,0 +1,25 @@
+// The one adapter over electron-store (in Electron) and its engine `conf` (in plain Node).
+// Services only ever see this interface.
+
+export interface JsonStore<T extends Record<string, unknown>> {
+  /** Where the file lives, for diagnostics and tests. */
+  readonly path: string
+  /** The whole document, as last written by this process. */
+  read(): T
+  /** Replaces the whole document; atomic (temporary file, fsync, rename). */
+  write(value: T): void
+}
+
+export interface JsonStoreFactory {
+  /**
+   * Opens (or creates) the store `name` inside `folder` (relative to the data folder).
+   * A file that cannot be parsed is moved aside as `<name>.corrupt-<time>.json` and the
+   * store starts from `defaults`; the caller is told through `onCorrupt` so the user can be.
+   */
+  open<T extends Record<string, unknown>>(options: {
+    name: string
+    folder?: string
+    defaults: T
+    onCorrupt?: (movedTo: string) => void
+  }): JsonStore<T>
+}

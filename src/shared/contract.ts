@@ -1,0 +1,143 @@
+// The one IPC contract. Every request and every pushed event is defined here once, with a
+// runtime schema. Main's handler map, the preload's functions and the headless host's
+// browser client are all typed from these two objects.
+import { z } from 'zod'
+import {
+  accountSchema,
+  actionViewSchema,
+  appStateSchema,
+  confirmationSettingSchema,
+  consentTextSchema,
+  conversationSchema,
+  conversationSummarySchema,
+  entrySchema,
+  providerKindSchema,
+  providerViewSchema,
+  settingsViewSchema
+} from './domain'
+
+const id = z.string().min(1).max(200)
+const ok = z.object({ ok: z.literal(true) })
+
+export const requests = {
+  'app.getState': { input: z.object({}).strict(), output: appStateSchema },
+
+  'conversations.list': { input: z.object({}).strict(), output: z.array(conversationSummarySchema) },
+  'conversations.get': { input: z.object({ conversationId: id }).strict(), output: conversationSchema },
+  'conversations.create': { input: z.object({}).strict(), output: conversationSummarySchema },
+  'conversations.send': {
+    input: z.object({ conversationId: id, text: z.string().min(1).max(20_000) }).strict(),
+    output: ok
+  },
+  'conversations.stop': { input: z.object({ conversationId: id }).strict(), output: ok },
+  'conversations.retry': { input: z.object({ conversationId: id }).strict(), output: ok },
+
+  /** Everything that needs the user: pending actions and outcomes to settle, across conversations. */
+  'actions.inbox': { input: z.object({}).strict(), output: z.array(actionViewSchema) },
+  'actions.forConversation': { input: z.object({ conversationId: id }).strict(), output: z.array(actionViewSchema) },
+  /** A decision names the action and the hash shown on its card; main checks both. */
+  'actions.decide': {
+    input: z
+      .object({
+        actionId: id,
+        hash: z.string().regex(/^[0-9a-f]{64}$/),
+        decision: z.enum(['approve', 'decline']),
+        reason: z.string().max(2000).optional()
+      })
+      .strict(),
+    output: actionViewSchema
+  },
+  /** For an action whose outcome is unknown: the user says it happened, or asks to run it again. */
+  'actions.settle': {
+    input: z
+      .object({
+        actionId: id,
+        hash: z.string().regex(/^[0-9a-f]{64}$/),
+        resolution: z.enum(['mark_done', 'run_again'])
+      })
+      .strict(),
+    output: actionViewSchema
+  },
+
+  'settings.get': { input: z.object({}).strict(), output: settingsViewSchema },
+  'settings.setConfirmation': {
+    input: z.object({ ability: id, setting: confirmationSettingSchema }).strict(),
+    output: settingsViewSchema
+  },
+  'settings.setExpiryHours': {
+    input: z.object({ hours: z.number().int().min(1).max(24 * 14) }).strict(),
+    output: settingsViewSchema
+  },
+
+  'accounts.signIn': {
+    input: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('sample'), login: z.string().min(1).max(100) }).strict(),
+      z
+        .object({
+          kind: z.literal('tryton'),
+          serverUrl: z.string().url().max(500),
+          database: z.string().min(1).max(100),
+          login: z.string().min(1).max(100),
+          password: z.string().min(1).max(500)
+        })
+        .strict()
+    ]),
+    output: appStateSchema
+  },
+  'accounts.switch': { input: z.object({ accountId: id }).strict(), output: appStateSchema },
+  'accounts.signOut': { input: z.object({ accountId: id }).strict(), output: appStateSchema },
+
+  'providers.get': { input: z.object({}).strict(), output: providerViewSchema },
+  /** Step one of enabling a provider: nothing is sent anywhere; returns what consent would cover. */
+  'providers.prepare': {
+    input: z
+      .object({
+        kind: providerKindSchema,
+        model: z.string().max(200),
+        baseURL: z.string().url().max(500).optional(),
+        apiKey: z.string().max(500).optional()
+      })
+      .strict(),
+    output: consentTextSchema
+  },
+  /** Step two: the explicit yes, naming the wording that was shown. */
+  'providers.consent': {
+    input: z.object({ wordingVersion: z.string().max(100), endpointHost: z.string().max(300) }).strict(),
+    output: providerViewSchema
+  },
+  'providers.withdrawConsent': { input: z.object({}).strict(), output: providerViewSchema },
+  'providers.useDemo': { input: z.object({}).strict(), output: providerViewSchema }
+} as const
+
+export const events = {
+  'conversation.changed': conversationSummarySchema,
+  'conversation.entry': z.object({ conversationId: z.string(), entry: entrySchema }),
+  'action.changed': actionViewSchema,
+  'app.changed': appStateSchema,
+  /** Main asks the window to show a card (a notification was clicked). */
+  'ui.focusAction': z.object({ actionId: z.string(), conversationId: z.string() }),
+  'accounts.changed': z.array(accountSchema)
+} as const
+
+export type RequestName = keyof typeof requests
+export type EventName = keyof typeof events
+export type RequestInput<K extends RequestName> = z.infer<(typeof requests)[K]['input']>
+export type RequestOutput<K extends RequestName> = z.infer<(typeof requests)[K]['output']>
+export type EventPayload<K extends EventName> = z.infer<(typeof events)[K]>
+
+export const REQUEST_NAMES = Object.keys(requests) as RequestName[]
+export const EVENT_NAMES = Object.keys(events) as EventName[]
+
+/** The API the renderer sees: one function per request and one subscription per event.
+ *  The preload and the headless host's browser client both implement exactly this. */
+export type CountersignApi = {
+  requests: { [K in RequestName]: (input: RequestInput<K>) => Promise<RequestOutput<K>> }
+  events: { [K in EventName]: (listener: (payload: EventPayload<K>) => void) => () => void }
+}
+
+/** Errors cross the boundary as plain data; `code` lets the UI choose what to say. */
+export const ipcErrorSchema = z.object({ code: z.string(), message: z.string() })
+export type IpcError = z.infer<typeof ipcErrorSchema>
+
+/** Result envelope, so an error reaches the renderer with its message intact on every transport. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: IpcError }
