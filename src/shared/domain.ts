@@ -60,6 +60,11 @@ export const cardDetailSchema = z.discriminatedUnion('kind', [
     body: z.string()
   }),
   z.object({
+    /** A read the user asked to confirm every time. */
+    kind: z.literal('read'),
+    inputs: z.array(z.object({ label: z.string(), value: shown }))
+  }),
+  z.object({
     kind: z.literal('automation'),
     automation: recordRefSchema,
     description: z.string(),

@@ -1,0 +1,265 @@
+#!/usr/bin/python3
+"""Seed a freshly initialised Tryton 6.0 database for Countersign's integration tests.
+
+Run with Debian's /usr/bin/python3 (it has trytond and proteus). Environment:
+  TRYTOND_CONFIG  the private trytond config file (SQLite path)
+  DB_NAME         the database name (the SQLite file is <path>/<DB_NAME>.sqlite)
+  SEED_TODAY      ISO date the seed treats as "today" (invoice dates are relative to it)
+
+Prints one JSON object on the last line of stdout: the ids and logins the tests use.
+Test data only: the passwords below exist only in this test rig.
+"""
+import datetime
+from decimal import Decimal
+import json
+import os
+import sys
+
+from dateutil.relativedelta import relativedelta
+from proteus import Model, Wizard, config as pconfig
+
+DB_NAME = os.environ['DB_NAME']
+CONFIG = os.environ['TRYTOND_CONFIG']
+TODAY = datetime.date.fromisoformat(
+    os.environ.get('SEED_TODAY') or datetime.date.today().isoformat())
+
+pconfig.set_trytond(DB_NAME, config_file=CONFIG)
+
+from trytond.modules.company.tests.tools import create_company  # noqa: E402
+from trytond.modules.currency.tests.tools import get_currency  # noqa: E402
+from trytond.modules.account.tests.tools import (  # noqa: E402
+    create_fiscalyear, create_chart, get_accounts)
+from trytond.modules.account_invoice.tests.tools import (  # noqa: E402
+    set_fiscalyear_invoice_sequences)
+from trytond.pyson import PYSONEncoder, Eval  # noqa: E402
+
+out = {}
+
+Party = Model.get('party.party')
+Category = Model.get('party.category')
+Currency = Model.get('currency.currency')
+Group = Model.get('res.group')
+User = Model.get('res.user')
+ModelData = Model.get('ir.model.data')
+IrModel = Model.get('ir.model')
+RuleGroup = Model.get('ir.rule.group')
+Employee = Model.get('company.employee')
+PaymentTerm = Model.get('account.invoice.payment_term')
+Invoice = Model.get('account.invoice')
+Opportunity = Model.get('sale.opportunity')
+Scenario = Model.get('marketing.automation.scenario')
+
+
+def ref(module, fs_id):
+    data, = ModelData.find([('module', '=', module), ('fs_id', '=', fs_id)])
+    return data.db_id
+
+
+# --- company, currency, accounting -------------------------------------------------------
+usd = get_currency('USD')
+company_party = Party(name='Countersign Demo Co')
+company_party.save()
+create_company(party=company_party, currency=usd)
+Company = Model.get('company.company')
+company, = Company.find()
+out['companyId'] = company.id
+
+create_chart(company)
+accounts = get_accounts(company)
+for day in sorted({TODAY - relativedelta(days=120), TODAY}):
+    year = day.year
+    FiscalYear = Model.get('account.fiscalyear')
+    if FiscalYear.find([('start_date', '<=', day), ('end_date', '>=', day)]):
+        continue
+    fy = set_fiscalyear_invoice_sequences(create_fiscalyear(company, today=day))
+    fy.click('create_period')
+
+# create_payment_term fails on this Debian build; create the payment term directly.
+term = PaymentTerm(name='Net 30')
+line = term.lines.new(type='remainder')
+delta = line.relativedeltas.new()
+delta.days = 30
+term.save()
+
+# --- categories: persons are parties in the "Contact" category; industries below "Industry" -
+contact_cat = Category(name='Contact')
+contact_cat.save()
+industry_cat = Category(name='Industry')
+industry_cat.save()
+industries = {}
+for name in ['Software', 'Manufacturing', 'Retail']:
+    c = Category(name=name, parent=industry_cat)
+    c.save()
+    industries[name] = c
+out['contactCategoryId'] = contact_cat.id
+
+
+def make_party(name, email=None, phone=None, city=None, categories=()):
+    p = Party(name=name)
+    if email:
+        p.contact_mechanisms.new(type='email', value=email)
+    if phone:
+        p.contact_mechanisms.new(type='phone', value=phone)
+    if city:
+        address, = p.addresses if p.addresses else (p.addresses.new(),)
+        address.city = city
+    for c in categories:
+        p.categories.append(Category(c.id))
+    p.save()
+    return p
+
+
+acme = make_party('Acme Corp', 'billing@acme.example', '+1 555 0100', 'Springfield',
+    [industries['Software']])
+globex = make_party('Globex Corporation', 'ap@globex.example', '+1 555 0200',
+    'Cypress Creek', [industries['Manufacturing']])
+initech = make_party('Initech', 'accounts@initech.example', None, 'Austin',
+    [industries['Retail']])
+jane = make_party('Jane Doe', 'jane.doe@acme.example', '+1 555 0101', None,
+    [contact_cat])
+john = make_party('John Smith', 'john.smith@globex.example', None, None,
+    [contact_cat])
+out['parties'] = {
+    'acme': acme.id, 'globex': globex.id, 'initech': initech.id,
+    'jane': jane.id, 'john': john.id}
+
+# --- employees and users ------------------------------------------------------------------
+def make_employee(name):
+    # Employees are persons: they carry the "Contact" category too.
+    p = Party(name=name)
+    p.categories.append(Category(contact_cat.id))
+    p.save()
+    e = Employee(party=p, company=company)
+    e.save()
+    return e
+
+
+sam_emp = make_employee('Sam Sales')
+olivia_emp = make_employee('Olivia Owner')
+fiona_emp = make_employee('Fiona Finance')
+
+g_opportunity = Group(ref('sale_opportunity', 'group_opportunity'))
+g_account = Group(ref('account', 'group_account'))
+g_marketing = Group(ref('marketing', 'group_marketing'))
+
+# A group whose members see and change only the opportunities assigned to their own
+# employee: a real Tryton record rule (ir.rule) on sale.opportunity.
+reps = Group(name='Countersign Sales Reps')
+reps.save()
+opp_model, = IrModel.find([('model', '=', 'sale.opportunity')])
+rule_group = RuleGroup(name='Own opportunities (sales reps)', model=opp_model,
+    global_p=False, default_p=False, perm_read=True, perm_write=True,
+    perm_create=True, perm_delete=True)
+rule_group.groups.append(Group(reps.id))
+rule = rule_group.rules.new()
+rule.domain = PYSONEncoder(sort_keys=True).encode(
+    [('employee', '=', Eval('employee', {}).get('id', -1))])
+rule_group.save()
+out['salesRepsGroupId'] = reps.id
+out['opportunityGroupId'] = g_opportunity.id
+
+
+def make_user(login, name, password, employee, groups, email):
+    u = User(login=login, name=name, email=email)
+    u.password = password
+    for g in groups:
+        u.groups.append(Group(g.id))
+    u.companies.append(Company(company.id))
+    u.company = Company(company.id)
+    u.employees.append(Employee(employee.id))
+    u.employee = Employee(employee.id)
+    u.save()
+    return u
+
+
+sam = make_user('sam', 'Sam Sales', 'sam-Secret-2718', sam_emp,
+    [g_opportunity, reps, g_marketing], 'sam@countersign.example')
+olivia = make_user('olivia', 'Olivia Owner', 'olivia-Secret-3141', olivia_emp,
+    [g_opportunity, reps], 'olivia@countersign.example')
+fiona = make_user('fiona', 'Fiona Finance', 'fiona-Secret-1618', fiona_emp,
+    [g_account], 'fiona@countersign.example')
+out['users'] = {
+    'sam': {'id': sam.id, 'login': 'sam', 'password': 'sam-Secret-2718',
+        'employeeId': sam_emp.id},
+    'olivia': {'id': olivia.id, 'login': 'olivia',
+        'password': 'olivia-Secret-3141', 'employeeId': olivia_emp.id},
+    'fiona': {'id': fiona.id, 'login': 'fiona', 'password': 'fiona-Secret-1618',
+        'employeeId': fiona_emp.id},
+    }
+
+# --- opportunities -----------------------------------------------------------------------
+def make_opp(description, party, employee, amount, state='opportunity', end=None):
+    o = Opportunity(description=description, party=party, employee=employee,
+        amount=Decimal(amount),
+        start_date=TODAY - relativedelta(days=20),
+        end_date=end or TODAY + relativedelta(days=40))
+    o.save()
+    if state == 'opportunity':
+        o.click('opportunity')
+    return o
+
+
+opps = {
+    'acmeRenewal': make_opp('Acme renewal', acme, sam_emp, '12000'),
+    'acmeUpsell': make_opp('Acme upsell', acme, sam_emp, '4500', state='lead'),
+    'globexPilot': make_opp('Globex pilot', globex, olivia_emp, '8000'),
+    'initechDeal': make_opp('Initech rollout', initech, olivia_emp, '30000'),
+    }
+out['opportunities'] = {k: v.id for k, v in opps.items()}
+
+# --- invoices: posted out-invoices, two overdue, one not yet due, one draft ---------------
+def make_invoice(party, amount, invoice_date, post=True, description=''):
+    inv = Invoice(type='out', party=party, payment_term=term,
+        invoice_date=invoice_date, description=description)
+    line = inv.lines.new()
+    line.account = accounts['revenue']
+    line.description = description or 'Services'
+    line.quantity = 1
+    line.unit_price = Decimal(amount)
+    inv.save()
+    Warning_(user=admin, name='invoice_payment_term_%d' % inv.id, always=True).save()
+    if post:
+        inv.click('post')
+    return inv
+
+
+# Invoices dated in the past raise a "payment date in the past" warning; the RPC layer drops
+# _skip_warnings from the context, so acknowledge each warning the way the client does.
+Warning_ = Model.get('res.user.warning')
+admin, = User.find([('login', '=', 'admin')])
+invoices = {
+    'acmeOverdue': make_invoice(acme, '1250.00', TODAY - relativedelta(days=75),
+        description='Acme Q2 licences'),
+    'globexOverdue': make_invoice(globex, '980.50', TODAY - relativedelta(days=40),
+        description='Globex support'),
+    'initechCurrent': make_invoice(initech, '400.00', TODAY - relativedelta(days=5),
+        description='Initech onboarding'),
+    'acmeDraft': make_invoice(acme, '99.00', TODAY - relativedelta(days=90), post=False,
+        description='Acme draft'),
+    }
+out['invoices'] = {k: v.id for k, v in invoices.items()}
+
+# --- marketing automation ----------------------------------------------------------------
+welcome = Scenario(name='Welcome new customers', model='party.party',
+    domain=PYSONEncoder().encode([('categories', '=', None)]))
+act = welcome.activities.new()
+act.name = 'Send the welcome email'
+act.action = 'send_email'
+act.delay = datetime.timedelta(days=1)
+act.email_title = 'Welcome to Countersign Demo Co'
+act.email_template = '<p>Hello ${record.rec_name}, welcome aboard.</p>'
+welcome.save()
+winback = Scenario(name='Win back quiet customers', model='party.party',
+    domain=PYSONEncoder().encode([('name', 'ilike', '%corp%')]))
+act = winback.activities.new()
+act.name = 'Send a win-back offer'
+act.action = 'send_email'
+act.delay = datetime.timedelta(days=30)
+act.email_title = 'We miss you'
+act.email_template = '<p>Here is 10% off your next order.</p>'
+winback.save()
+winback.click('run')
+out['scenarios'] = {'welcome': welcome.id, 'winback': winback.id}
+
+out['today'] = TODAY.isoformat()
+sys.stdout.write('\n' + json.dumps(out) + '\n')

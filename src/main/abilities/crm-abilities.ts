@@ -1,0 +1,226 @@
+// The CRM abilities, the same on every connector: they reach data only through the signed-in
+// user's CrmSession, so the CRM (or the sample workspace's permission layer) has the last word.
+import { z } from 'zod'
+import type { CardDetail } from '../../shared/domain'
+import { CrmError, FIELDS, RECORD_TYPES, type CrmRecord, type FieldValue, type RecordType } from '../crm/types'
+import type { Ability, AbilityContext, ReadAbility, WriteAbility } from './types'
+
+const recordType = z.enum(RECORD_TYPES)
+const writableType = z.enum(['account', 'contact', 'deal'])
+const fieldValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])
+const fieldMap = z.record(z.string().max(100), fieldValue)
+const recordId = z.string().min(1).max(200)
+
+export function shown(value: FieldValue | undefined): string {
+  if (value === null || value === undefined || value === '') return '—'
+  if (typeof value === 'number') return value.toLocaleString('en-US', { maximumFractionDigits: 2 })
+  return String(value)
+}
+
+function checkFields(type: RecordType, fields: Record<string, FieldValue>): void {
+  const known = FIELDS[type]
+  const problems = Object.keys(fields).filter((f) => !known[f]?.writable)
+  if (problems.length > 0) {
+    const allowed = Object.entries(known).filter(([, d]) => d.writable).map(([f]) => f)
+    throw new CrmError('invalid', `Cannot set ${problems.join(', ')} on a ${type}. Fields that can be set: ${allowed.join(', ')}.`)
+  }
+  if (Object.keys(fields).length === 0) throw new CrmError('invalid', 'No fields to change were given.')
+}
+
+async function mustGet(ctx: AbilityContext, type: RecordType, id: string): Promise<CrmRecord> {
+  const record = await ctx.session.get(type, id)
+  if (!record) throw new CrmError('not_found', `No ${type} with id ${id} exists that ${ctx.session.user.name} may see.`)
+  return record
+}
+
+const searchRecords: ReadAbility<{ type: RecordType; text?: string; where?: Record<string, FieldValue>; limit?: number }> = {
+  name: 'search_records',
+  title: 'Search records',
+  effect: 'read',
+  description:
+    'Search CRM records of one type (account, contact, deal, invoice). Optional free text matches names; `where` filters on exact field values (e.g. {"stage":"proposal"}).',
+  inputSchema: z.object({
+    type: recordType,
+    text: z.string().max(200).optional(),
+    where: fieldMap.optional(),
+    limit: z.number().int().min(1).max(50).optional()
+  }),
+  async run(ctx, input) {
+    const records = await ctx.session.search(input.type, { text: input.text, where: input.where, limit: input.limit ?? 20 })
+    return { data: records, summary: `${records.length} ${input.type}${records.length === 1 ? '' : 's'} found` }
+  }
+}
+
+const getRecord: ReadAbility<{ type: RecordType; id: string }> = {
+  name: 'get_record',
+  title: 'Open a record',
+  effect: 'read',
+  description: 'Get one CRM record by type and id, with all its fields.',
+  inputSchema: z.object({ type: recordType, id: recordId }),
+  async run(ctx, input) {
+    const record = await mustGet(ctx, input.type, input.id)
+    return { data: record, summary: record.label }
+  }
+}
+
+const listOverdueInvoices: ReadAbility<Record<string, never>> = {
+  name: 'list_overdue_invoices',
+  title: 'List overdue invoices',
+  effect: 'read',
+  description: 'List invoices whose due date has passed and that still have an amount open, with days overdue and amounts.',
+  inputSchema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  async run(ctx) {
+    const invoices = await ctx.session.listOverdueInvoices(ctx.now)
+    return { data: invoices, summary: `${invoices.length} overdue invoice${invoices.length === 1 ? '' : 's'}` }
+  }
+}
+
+const listAutomations: ReadAbility<Record<string, never>> = {
+  name: 'list_automations',
+  title: 'List automations',
+  effect: 'read',
+  description: 'List the CRM automations with whether each is switched on and what it does.',
+  inputSchema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
+  async run(ctx) {
+    const automations = await ctx.session.listAutomations()
+    return { data: automations, summary: `${automations.length} automation${automations.length === 1 ? '' : 's'}` }
+  }
+}
+
+const createRecord: WriteAbility<{ type: 'account' | 'contact' | 'deal'; fields: Record<string, FieldValue> }> = {
+  name: 'create_record',
+  title: 'Create a record',
+  effect: 'write',
+  description: 'Create a new account, contact or deal with the given fields. Waits for the user\'s approval.',
+  inputSchema: z.object({ type: writableType, fields: fieldMap }),
+  async describe(_ctx, input) {
+    checkFields(input.type, input.fields)
+    const labels = FIELDS[input.type]
+    const detail: CardDetail = {
+      kind: 'create',
+      recordType: input.type,
+      fields: Object.entries(input.fields).map(([field, value]) => ({ field, label: labels[field]?.label ?? field, value: shown(value) }))
+    }
+    const name = typeof input.fields.name === 'string' ? ` "${input.fields.name}"` : ''
+    return { card: { summary: `Create a new ${input.type}${name}.`, detail }, recordVersion: null }
+  },
+  execute(ctx, input, binding) {
+    return ctx.session.createRecord(input.type, input.fields, binding.idempotencyKey)
+  }
+}
+
+const updateRecord: WriteAbility<{ type: RecordType; id: string; fields: Record<string, FieldValue> }> = {
+  name: 'update_record',
+  title: 'Update a record',
+  effect: 'write',
+  description:
+    'Change fields of an existing account, contact or deal (e.g. a deal\'s stage or amount). The card shows current and proposed values. Waits for the user\'s approval.',
+  inputSchema: z.object({ type: recordType, id: recordId, fields: fieldMap }),
+  async describe(ctx, input) {
+    checkFields(input.type, input.fields)
+    const record = await mustGet(ctx, input.type, input.id)
+    const labels = FIELDS[input.type]
+    const changes = Object.entries(input.fields).map(([field, value]) => ({
+      field,
+      label: labels[field]?.label ?? field,
+      before: shown(record.fields[field]),
+      after: shown(value)
+    }))
+    const what = changes.map((c) => `${c.label.toLowerCase()} from ${c.before} to ${c.after}`).join(', ')
+    return {
+      card: {
+        summary: `Change ${record.label}: ${what}.`,
+        detail: { kind: 'update', record: { type: record.type, id: record.id, label: record.label }, changes }
+      },
+      recordVersion: record.version
+    }
+  },
+  execute(ctx, input, binding) {
+    return ctx.session.updateRecord(input.type, input.id, binding.recordVersion ?? '', input.fields, binding.idempotencyKey)
+  }
+}
+
+const sendMessage: WriteAbility<{ to: string[]; subject: string; body: string; about?: { type: RecordType; id: string } }> = {
+  name: 'send_message',
+  title: 'Send an email',
+  effect: 'write',
+  description:
+    'Send an email to one or more contacts (email addresses or contact ids), optionally about a record (e.g. an invoice). The card shows the resolved recipients, subject and body. Waits for the user\'s approval.',
+  inputSchema: z.object({
+    to: z.array(z.string().min(1).max(320)).min(1).max(20),
+    subject: z.string().min(1).max(300),
+    body: z.string().min(1).max(20_000),
+    about: z.object({ type: recordType, id: recordId }).optional()
+  }),
+  async describe(ctx, input) {
+    const about = input.about ? await mustGet(ctx, input.about.type, input.about.id) : null
+    const to = await ctx.session.resolveRecipients(input.to, input.about ?? null)
+    const names = to.map((r) => r.name).join(', ')
+    return {
+      card: {
+        summary: `Email ${names}: "${input.subject}"${about ? ` (about ${about.label})` : ''}.`,
+        detail: {
+          kind: 'message',
+          about: about ? { type: about.type, id: about.id, label: about.label } : null,
+          to,
+          subject: input.subject,
+          body: input.body
+        }
+      },
+      recordVersion: about?.version ?? null
+    }
+  },
+  async execute(ctx, input, binding) {
+    const to = await ctx.session.resolveRecipients(input.to, input.about ?? null)
+    return ctx.session.sendMessage({ about: input.about ?? null, to, subject: input.subject, body: input.body }, binding.idempotencyKey)
+  }
+}
+
+function automationSwitch(active: boolean): WriteAbility<{ automationId: string }> {
+  return {
+    name: active ? 'enable_automation' : 'disable_automation',
+    title: active ? 'Switch an automation on' : 'Switch an automation off',
+    effect: 'write',
+    description: active
+      ? 'Switch on a CRM automation by id (see list_automations). Waits for the user\'s approval.'
+      : 'Switch off a CRM automation by id (see list_automations). Waits for the user\'s approval.',
+    inputSchema: z.object({ automationId: recordId }),
+    async describe(ctx, input) {
+      const automation = await ctx.session.getAutomation(input.automationId)
+      if (!automation) throw new CrmError('not_found', `No automation with id ${input.automationId} that ${ctx.session.user.name} may see.`)
+      const state = automation.active ? 'on' : 'off'
+      return {
+        card: {
+          summary: `Switch ${active ? 'on' : 'off'} the automation "${automation.name}" (now ${state}).`,
+          detail: {
+            kind: 'automation',
+            automation: { type: 'automation', id: automation.id, label: automation.name },
+            description: automation.description,
+            switchTo: active ? 'on' : 'off',
+            consequence: active
+              ? `From now on it runs by itself: ${automation.description}`
+              : `It stops running until someone switches it on again.`
+          }
+        },
+        recordVersion: automation.version
+      }
+    },
+    execute(ctx, input, binding) {
+      return ctx.session.setAutomation(input.automationId, active, binding.recordVersion ?? '', binding.idempotencyKey)
+    }
+  }
+}
+
+export function crmAbilities(): Ability<any>[] {
+  return [
+    searchRecords,
+    getRecord,
+    listOverdueInvoices,
+    listAutomations,
+    createRecord,
+    updateRecord,
+    sendMessage,
+    automationSwitch(true),
+    automationSwitch(false)
+  ]
+}

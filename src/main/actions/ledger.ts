@@ -1,0 +1,223 @@
+// The action ledger: every write the assistant wants to make, from proposal to outcome.
+//
+// Durability: each change is written (atomically, fsync'd) before the caller goes on — a
+// proposal before its card is shown, a decision before the reply, `executing` before the side
+// effect. Layout: the ledger is split over BUCKETS electron-store files by action id, so a
+// change rewrites one small file instead of the whole ledger (bench/results.md has the figures:
+// one file rewritten per change grows linearly with the ledger and misses the target at 10,000).
+import { randomUUID } from 'node:crypto'
+import type { ActionCard, ActionState, ActionView } from '../../shared/domain'
+import { TERMINAL_STATES } from '../../shared/domain'
+import type { JsonStore, JsonStoreFactory } from '../storage/types'
+import { actionHash } from './hash'
+import { assertTransition } from './state-machine'
+
+export const BUCKETS = 64
+export const DEFAULT_EXPIRY_HOURS = 48
+
+export interface ActionRecord {
+  id: string
+  conversationId: string
+  toolCallId: string
+  ability: string
+  abilityTitle: string
+  input: unknown
+  recordVersion: string | null
+  hash: string
+  state: ActionState
+  card: ActionCard
+  userId: string
+  userName: string
+  provider: string
+  model: string
+  createdAt: number
+  expiresAt: number
+  decidedAt: number | null
+  decidedBy: string | null
+  declineReason: string | null
+  resultSummary: string | null
+  error: string | null
+  supersededBy: string | null
+  /** Every state the action has been in, with when: the action's own audit trail. */
+  history: { state: ActionState; at: number }[]
+}
+
+export type ProposalDraft = Pick<
+  ActionRecord,
+  'conversationId' | 'toolCallId' | 'ability' | 'abilityTitle' | 'input' | 'recordVersion' | 'card' | 'userId' | 'userName' | 'provider' | 'model'
+>
+
+export class DecisionRefusedError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'hash_mismatch' | 'not_pending' | 'expired' | 'wrong_user',
+    message: string
+  ) {
+    super(message)
+    this.name = 'DecisionRefusedError'
+  }
+}
+
+type Bucket = { actions: Record<string, ActionRecord> }
+
+export interface LedgerOptions {
+  stores: JsonStoreFactory
+  clock: () => number
+  expiryHours: () => number
+  /** Called after every change is on disk: the app pushes it to the renderer, audits it, etc. */
+  onChange?: (action: ActionRecord) => void
+  onCorrupt?: (movedTo: string) => void
+}
+
+export class ActionLedger {
+  private readonly buckets: JsonStore<Bucket>[] = []
+  private readonly byId = new Map<string, ActionRecord>()
+
+  constructor(private readonly options: LedgerOptions) {
+    for (let i = 0; i < BUCKETS; i++) {
+      const store = options.stores.open<Bucket>({
+        name: `ledger-${i.toString(16).padStart(2, '0')}`,
+        folder: 'ledger',
+        defaults: { actions: {} },
+        onCorrupt: options.onCorrupt
+      })
+      this.buckets.push(store)
+      for (const action of Object.values(store.read().actions ?? {})) this.byId.set(action.id, action)
+    }
+  }
+
+  get size(): number {
+    return this.byId.size
+  }
+
+  get(id: string): ActionRecord | undefined {
+    return this.byId.get(id)
+  }
+
+  all(): ActionRecord[] {
+    return [...this.byId.values()]
+  }
+
+  inState(...states: ActionState[]): ActionRecord[] {
+    return this.all().filter((a) => states.includes(a.state))
+  }
+
+  forConversation(conversationId: string): ActionRecord[] {
+    return this.all()
+      .filter((a) => a.conversationId === conversationId)
+      .sort((a, b) => a.createdAt - b.createdAt)
+  }
+
+  /** Records a new proposal. It is on disk, as `pending` or `executing`, when this returns. */
+  propose(draft: ProposalDraft, next: 'pending' | 'executing'): ActionRecord {
+    const now = this.options.clock()
+    const action: ActionRecord = {
+      ...draft,
+      id: randomUUID(),
+      hash: actionHash(draft.ability, draft.input, draft.recordVersion),
+      state: 'proposed',
+      createdAt: now,
+      expiresAt: now + this.options.expiryHours() * 3_600_000,
+      decidedAt: null,
+      decidedBy: null,
+      declineReason: null,
+      resultSummary: null,
+      error: null,
+      supersededBy: null,
+      history: [{ state: 'proposed', at: now }]
+    }
+    assertTransition('proposed', next)
+    action.state = next
+    action.history.push({ state: next, at: now })
+    this.save(action)
+    return action
+  }
+
+  /** Moves an action to `to`, validating the move, and writes it before returning. */
+  transition(id: string, to: ActionState, patch: Partial<Pick<ActionRecord, 'decidedAt' | 'decidedBy' | 'declineReason' | 'resultSummary' | 'error' | 'supersededBy'>> = {}): ActionRecord {
+    const current = this.byId.get(id)
+    if (!current) throw new DecisionRefusedError('not_found', `No action ${id}`)
+    assertTransition(current.state, to)
+    const now = this.options.clock()
+    const next: ActionRecord = { ...current, ...patch, state: to, history: [...current.history, { state: to, at: now }] }
+    this.save(next)
+    return next
+  }
+
+  /**
+   * A user's decision on a pending action. The renderer names the action and the hash shown on
+   * its card; both, the state, the expiry and the deciding user are checked here.
+   */
+  decide(input: { id: string; hash: string; decision: 'approve' | 'decline'; userId: string; reason?: string }): ActionRecord {
+    const action = this.byId.get(input.id)
+    if (!action) throw new DecisionRefusedError('not_found', 'This action no longer exists.')
+    if (action.hash !== input.hash) {
+      throw new DecisionRefusedError('hash_mismatch', 'This decision does not match the card that was shown. Nothing was done.')
+    }
+    if (action.userId !== input.userId) {
+      throw new DecisionRefusedError('wrong_user', `Only ${action.userName}, who started this conversation, can decide on this action.`)
+    }
+    if (action.state === 'pending' && this.isExpired(action)) {
+      this.transition(action.id, 'expired')
+      throw new DecisionRefusedError('expired', 'This action has expired and can no longer be approved.')
+    }
+    if (action.state !== 'pending') {
+      throw new DecisionRefusedError('not_pending', `This action is ${action.state.replace('_', ' ')}; it can no longer be decided.`)
+    }
+    const now = this.options.clock()
+    const reason = input.reason?.trim() ? input.reason.trim() : null
+    return input.decision === 'approve'
+      ? this.transition(action.id, 'approved', { decidedAt: now, decidedBy: input.userId })
+      : this.transition(action.id, 'declined', { decidedAt: now, decidedBy: input.userId, declineReason: reason })
+  }
+
+  isExpired(action: ActionRecord): boolean {
+    return this.options.clock() >= action.expiresAt
+  }
+
+  /** Expires every pending action past its time. Run at start-up and periodically. */
+  sweepExpired(): ActionRecord[] {
+    return this.inState('pending')
+      .filter((a) => this.isExpired(a))
+      .map((a) => this.transition(a.id, 'expired'))
+  }
+
+  private save(action: ActionRecord): void {
+    const store = this.buckets[bucketOf(action.id)]
+    const doc = store.read()
+    // Write first, then publish: a crash between the two leaves the old state everywhere.
+    store.write({ actions: { ...doc.actions, [action.id]: action } })
+    this.byId.set(action.id, action)
+    this.options.onChange?.(action)
+  }
+}
+
+export function bucketOf(id: string): number {
+  // Ids are random UUIDs, so their leading hex digits spread evenly.
+  return parseInt(id.slice(0, 2), 16) % BUCKETS
+}
+
+export function isTerminal(state: ActionState): boolean {
+  return TERMINAL_STATES.includes(state)
+}
+
+export function toView(action: ActionRecord): ActionView {
+  return {
+    id: action.id,
+    conversationId: action.conversationId,
+    toolCallId: action.toolCallId,
+    ability: action.ability,
+    abilityTitle: action.abilityTitle,
+    hash: action.hash,
+    state: action.state,
+    card: action.card,
+    userId: action.userId,
+    userName: action.userName,
+    createdAt: action.createdAt,
+    expiresAt: action.expiresAt,
+    decidedAt: action.decidedAt,
+    declineReason: action.declineReason,
+    resultSummary: action.resultSummary,
+    error: action.error,
+    supersededBy: action.supersededBy
+  }
+}

@@ -1,0 +1,41 @@
+// The action lifecycle as an explicit table. Any move not listed here throws.
+//
+//   proposed ─allow→ executing
+//   proposed ─ask──→ pending ─approve→ approved → executing → succeeded | failed | outcome_unknown
+//                    pending ─→ declined | expired | superseded | cancelled
+//   outcome_unknown ─the user settles→ succeeded (it happened) | executing (run it again)
+import type { ActionState } from '../../shared/domain'
+
+const ALLOWED: Record<ActionState, readonly ActionState[]> = {
+  proposed: ['pending', 'executing'],
+  pending: ['approved', 'declined', 'expired', 'superseded', 'cancelled'],
+  approved: ['executing', 'superseded', 'failed'],
+  executing: ['succeeded', 'failed', 'outcome_unknown', 'superseded'],
+  outcome_unknown: ['succeeded', 'executing'],
+  succeeded: [],
+  failed: [],
+  declined: [],
+  expired: [],
+  superseded: [],
+  cancelled: []
+}
+
+export class IllegalTransitionError extends Error {
+  constructor(
+    readonly from: ActionState,
+    readonly to: ActionState
+  ) {
+    super(`An action cannot go from ${from} to ${to}`)
+    this.name = 'IllegalTransitionError'
+  }
+}
+
+export function canTransition(from: ActionState, to: ActionState): boolean {
+  return ALLOWED[from].includes(to)
+}
+
+export function assertTransition(from: ActionState, to: ActionState): void {
+  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to)
+}
+
+export const ALL_STATES = Object.keys(ALLOWED) as ActionState[]

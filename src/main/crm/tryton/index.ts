@@ -1,0 +1,2 @@
+export { TrytonConnector, type TrytonConnectorOptions } from './connector'
+export { TrytonSession } from './session'

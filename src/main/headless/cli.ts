@@ -1,0 +1,36 @@
+// Starts the headless host and prints one JSON line when ready: {"url","port","token","pid"}.
+// Used by the end-to-end tests and by dev.ts. Options come from the environment so a test can
+// restart the host on the same data folder with the same settings.
+import { startHost } from './host'
+
+const env = process.env
+const dataDir = env.COUNTERSIGN_DATA_DIR
+if (!dataDir) {
+  console.error('Set COUNTERSIGN_DATA_DIR to the data folder to use.')
+  process.exit(2)
+}
+
+const failpoints: Record<string, number> = {}
+for (const item of (env.COUNTERSIGN_FAILPOINTS ?? '').split(',').filter(Boolean)) {
+  const [name, ms] = item.split(':')
+  failpoints[name] = Number(ms)
+}
+
+startHost({
+  dataDir,
+  port: env.COUNTERSIGN_PORT ? Number(env.COUNTERSIGN_PORT) : undefined,
+  clockOffsetMs: env.COUNTERSIGN_CLOCK_OFFSET_MS ? Number(env.COUNTERSIGN_CLOCK_OFFSET_MS) : undefined,
+  secrets: env.COUNTERSIGN_SECRETS === 'memory' ? 'memory' : 'keychain',
+  rendererDir: env.COUNTERSIGN_RENDERER_DIR,
+  failpoints
+})
+  .then((host) => {
+    process.stdout.write(JSON.stringify({ url: host.transport.url, port: host.transport.port, token: host.transport.token, pid: process.pid }) + '\n')
+    const shutdown = () => void host.close().finally(() => process.exit(0))
+    process.on('SIGTERM', shutdown)
+    process.on('SIGINT', shutdown)
+  })
+  .catch((error) => {
+    console.error(error instanceof Error ? error.message : error)
+    process.exit(1)
+  })

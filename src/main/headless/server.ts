@@ -1,0 +1,140 @@
+// The headless host's transport: serves the built renderer and carries the IPC contract over a
+// WebSocket, on 127.0.0.1 only, to a browser that presents this run's token. It never ships in
+// an installer; it exists so the real renderer can run against the real core without Electron.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { extname, join, normalize, sep } from 'node:path'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { clientMessageSchema, type ServerMessage } from '../../shared/wire'
+import { dispatch, type Handlers } from '../ipc/dispatch'
+import type { FanOutEventSink } from '../ipc/events'
+
+export const RENDERER_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json'
+}
+
+export interface HostTransport {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+export async function serveHeadless(options: {
+  handlers: Handlers
+  events: FanOutEventSink
+  rendererDir: string
+  port?: number
+  token?: string
+}): Promise<HostTransport> {
+  const token = options.token ?? randomBytes(24).toString('base64url')
+  let port = 0
+  const expectedHost = () => `127.0.0.1:${port}`
+
+  const server: Server = createServer((req, res) => {
+    void serveStatic(req, res, options.rendererDir, expectedHost())
+  })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1_000_000 })
+  const clients = new Set<WebSocket>()
+
+  server.on('upgrade', (req, socket, head) => {
+    const refuse = (status: number, text: string) => {
+      socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`)
+      socket.destroy()
+    }
+    const url = new URL(req.url ?? '/', `http://${expectedHost()}`)
+    // Only our own page may connect: right path, right Host (no DNS rebinding), same-origin, this run's token.
+    if (url.pathname !== '/ipc') return refuse(404, 'Not Found')
+    if (req.headers.host !== expectedHost()) return refuse(403, 'Forbidden')
+    if (req.headers.origin !== `http://${expectedHost()}`) return refuse(403, 'Forbidden')
+    if (!sameToken(url.searchParams.get('token'), token)) return refuse(401, 'Unauthorized')
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.add(ws)
+      ws.on('close', () => clients.delete(ws))
+      ws.on('message', (data) => void onMessage(ws, data.toString()))
+    })
+  })
+
+  async function onMessage(ws: WebSocket, raw: string): Promise<void> {
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch {
+      return ws.close(1003, 'Malformed message')
+    }
+    const message = clientMessageSchema.safeParse(json)
+    if (!message.success) return ws.close(1003, 'Malformed message')
+    const envelope = await dispatch(options.handlers, message.data.name, message.data.input)
+    send(ws, { type: 'response', id: message.data.id, envelope })
+  }
+
+  const unsubscribe = options.events.subscribe((name, payload) => {
+    for (const ws of clients) send(ws, { type: 'event', name, payload })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  const address = server.address()
+  port = typeof address === 'object' && address ? address.port : 0
+
+  return {
+    url: `http://${expectedHost()}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      unsubscribe()
+      for (const ws of clients) ws.terminate()
+      wss.close()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}
+
+function send(ws: WebSocket, message: ServerMessage): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+}
+
+function sameToken(given: string | null, expected: string): boolean {
+  if (!given) return false
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+async function serveStatic(req: IncomingMessage, res: ServerResponse, root: string, expectedHost: string): Promise<void> {
+  if (req.headers.host !== expectedHost || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    res.writeHead(403).end()
+    return
+  }
+  const pathname = decodeURIComponent(new URL(req.url ?? '/', `http://${expectedHost}`).pathname)
+  const relative = pathname === '/' ? 'index.html' : pathname.slice(1)
+  const file = normalize(join(root, relative))
+  if (!file.startsWith(normalize(root) + sep)) {
+    res.writeHead(404).end()
+    return
+  }
+  try {
+    const body = await readFile(file)
+    res.writeHead(200, {
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': RENDERER_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store'
+    })
+    res.end(req.method === 'HEAD' ? undefined : body)
+  } catch {
+    res.writeHead(404).end()
+  }
+}

@@ -1,0 +1,83 @@
+import { useState } from 'react'
+import { useAppDispatch } from '../store/hooks'
+import { loadAppState } from '../store/thunks'
+import { viewSelected } from '../store/uiSlice'
+
+export const DEMO_EXAMPLES = [
+  'Show overdue invoices',
+  'Find a contact named …',
+  'Move deal … to stage …',
+  'Set the amount of deal … to …',
+  'Email <contact> about their overdue invoice',
+  'Switch on automation …'
+]
+
+export function DemoBanner() {
+  const dispatch = useAppDispatch()
+  return (
+    <div className="banner banner--info" data-testid="demo-banner" role="note">
+      <div className="banner__body">
+        <p className="banner__title">Demo assistant</p>
+        <p>
+          Demo assistant — runs offline inside the app and understands a fixed set of requests about the sample workspace. It is not
+          an AI model. Connect a real AI provider in Settings.
+        </p>
+        <ul className="example-list" aria-label="Example requests">
+          {DEMO_EXAMPLES.map((example) => (
+            <li key={example} className="example-chip">
+              {example}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <button type="button" className="button button--small" onClick={() => dispatch(viewSelected({ kind: 'settings' }))}>
+        Connect a provider
+      </button>
+    </div>
+  )
+}
+
+export function DisconnectedBanner() {
+  return (
+    <div className="banner banner--warning banner--slim" data-testid="disconnected-banner" role="status">
+      <span className="spinner spinner--small" aria-hidden="true" />
+      <span>Disconnected from Countersign — reconnecting…</span>
+    </div>
+  )
+}
+
+export function SessionProblemBanner({ problem, signedIn }: { problem: string; signedIn: boolean }) {
+  const dispatch = useAppDispatch()
+  const [retrying, setRetrying] = useState(false)
+  const retry = async () => {
+    setRetrying(true)
+    try {
+      await dispatch(loadAppState())
+    } finally {
+      setRetrying(false)
+    }
+  }
+  return (
+    <div className="banner banner--warning" data-testid="session-problem" role="alert">
+      <div className="banner__body">
+        <p className="banner__title">Your CRM session is unavailable</p>
+        <p>{problem}</p>
+      </div>
+      <div className="banner__actions">
+        <button type="button" className="button button--small" data-testid="session-retry" disabled={retrying} onClick={retry}>
+          {retrying ? 'Retrying…' : 'Retry'}
+        </button>
+        {signedIn && (
+          <button
+            type="button"
+            className="button button--small"
+            data-testid="session-signin"
+            onClick={() => dispatch(viewSelected({ kind: 'settings', section: 'accounts' }))}
+          >
+            Sign in again
+          </button>
+        )}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,280 @@
+import { useEffect, useRef, useState } from 'react'
+import type { AppState, ConfirmationSetting, Decision, PolicyRow } from '../../../shared/domain'
+import { errorMessage } from '../api/errors'
+import { hostOf } from '../format'
+import { useAppDispatch, useAppSelector } from '../store/hooks'
+import { loadSettings, setConfirmation, setExpiryHours, signOut, switchAccount } from '../store/thunks'
+import { ProviderSettings } from './ProviderSettings'
+import { SignInForms } from './SignIn'
+
+export function Settings({ app, section }: { app: AppState; section?: 'accounts' }) {
+  const settings = useAppSelector((s) => s.settings)
+  const dispatch = useAppDispatch()
+  const accountsRef = useRef<HTMLElement>(null)
+
+  useEffect(() => {
+    if (section === 'accounts') accountsRef.current?.scrollIntoView?.({ block: 'start' })
+  }, [section])
+
+  return (
+    <section className="settings" aria-label="Settings">
+      <header className="view-header">
+        <h1 className="view-header__title">Settings</h1>
+      </header>
+      <div className="settings__scroll">
+        {app.user && (
+          <>
+            <section className="settings__section">
+              <h2 className="settings__title">Require confirmation</h2>
+              <p className="muted">
+                Choose, for each thing the assistant can do, whether it must ask you first. By default reads run and changes ask.
+              </p>
+              {settings.status === 'error' && (
+                <div className="inline-error" role="alert">
+                  <p>Could not load settings: {settings.error}</p>
+                  <button type="button" className="button button--small" onClick={() => dispatch(loadSettings())}>
+                    Try again
+                  </button>
+                </div>
+              )}
+              {settings.view ? <PolicyTable rows={settings.view.policy} /> : settings.status === 'loading' && <p className="muted">Loading…</p>}
+            </section>
+
+            <section className="settings__section">
+              <h2 className="settings__title">Approval expiry</h2>
+              <p className="muted">A request you have not approved within this time expires and is never run.</p>
+              {settings.view && <ExpirySetting hours={settings.view.expiryHours} />}
+            </section>
+
+            <section className="settings__section">
+              <h2 className="settings__title">AI provider</h2>
+              <ProviderSettings provider={app.provider} />
+            </section>
+          </>
+        )}
+
+        <section className="settings__section" ref={accountsRef}>
+          <h2 className="settings__title">CRM account</h2>
+          <Accounts app={app} startAdding={section === 'accounts'} />
+        </section>
+      </div>
+    </section>
+  )
+}
+
+const DECISION_TEXT: Record<Decision, string> = {
+  allow: 'Runs without asking',
+  ask: 'Asks you first',
+  deny: 'Not allowed'
+}
+
+function PolicyTable({ rows }: { rows: PolicyRow[] }) {
+  return (
+    <table className="policy-table">
+      <thead>
+        <tr>
+          <th scope="col">Ability</th>
+          <th scope="col">Kind</th>
+          <th scope="col">Your choice</th>
+          <th scope="col">In effect</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <PolicyRowView key={row.ability.name} row={row} />
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+function PolicyRowView({ row }: { row: PolicyRow }) {
+  const dispatch = useAppDispatch()
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const locked = row.lockedBy !== null
+
+  const change = async (setting: ConfirmationSetting) => {
+    setBusy(true)
+    setError(null)
+    try {
+      await dispatch(setConfirmation({ ability: row.ability.name, setting })).unwrap()
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <tr data-ability={row.ability.name}>
+      <th scope="row">
+        <span className="policy-table__title">{row.ability.title}</span>
+        <span className="policy-table__desc">{row.ability.description}</span>
+      </th>
+      <td>
+        <span className={`effect-badge effect-badge--${row.ability.effect}`}>{row.ability.effect}</span>
+      </td>
+      <td>
+        <select
+          className="select select--compact"
+          data-testid={`confirmation-${row.ability.name}`}
+          value={row.setting}
+          disabled={locked || busy}
+          aria-label={`Require confirmation for ${row.ability.title}`}
+          onChange={(e) => change(e.target.value as ConfirmationSetting)}
+        >
+          <option value="default">Default</option>
+          <option value="always">Always ask</option>
+          <option value="never">Never ask</option>
+        </select>
+        {locked && (
+          <span className="lock-note" data-testid={`locked-${row.ability.name}`}>
+            <span aria-hidden="true">🔒</span> Set by {row.lockedBy}
+          </span>
+        )}
+        {error && (
+          <span className="field-error" role="alert">
+            {error}
+          </span>
+        )}
+      </td>
+      <td>
+        <span className={`decision decision--${row.decision}`} data-testid={`decision-${row.ability.name}`}>
+          {DECISION_TEXT[row.decision]}
+        </span>
+        <span className="policy-table__reason">{row.reason}</span>
+      </td>
+    </tr>
+  )
+}
+
+function ExpirySetting({ hours }: { hours: number }) {
+  const dispatch = useAppDispatch()
+  const [value, setValue] = useState(String(hours))
+  const [busy, setBusy] = useState(false)
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null)
+
+  useEffect(() => setValue(String(hours)), [hours])
+
+  const save = async () => {
+    setBusy(true)
+    setMessage(null)
+    try {
+      await dispatch(setExpiryHours(Number(value))).unwrap()
+      setMessage({ kind: 'ok', text: 'Saved' })
+    } catch (e) {
+      setMessage({ kind: 'error', text: errorMessage(e) })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="inline-form">
+      <label className="field field--inline">
+        <input
+          className="input input--narrow"
+          type="number"
+          min={1}
+          max={336}
+          step={1}
+          data-testid="expiry-hours"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
+        <span>hours</span>
+      </label>
+      <button type="button" className="button" data-testid="expiry-save" disabled={busy || value === ''} onClick={save}>
+        Save
+      </button>
+      {message && (
+        <span className={message.kind === 'ok' ? 'saved-note' : 'field-error'} role={message.kind === 'error' ? 'alert' : 'status'}>
+          {message.text}
+        </span>
+      )}
+    </div>
+  )
+}
+
+function Accounts({ app, startAdding }: { app: AppState; startAdding: boolean }) {
+  const dispatch = useAppDispatch()
+  const [busy, setBusy] = useState<string | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [adding, setAdding] = useState(startAdding)
+
+  const run = async (key: string, task: () => Promise<unknown>) => {
+    setBusy(key)
+    setError(null)
+    try {
+      await task()
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  return (
+    <div className="accounts">
+      {app.accounts.length === 0 && <p className="muted">No accounts yet.</p>}
+      <ul className="account-list">
+        {app.accounts.map((account) => {
+          const current = app.account?.id === account.id
+          return (
+            <li key={account.id} className={`account-row${current ? ' is-current' : ''}`} data-testid="account-row" data-account-id={account.id}>
+              <div className="account-row__text">
+                <span className="account-row__label">
+                  {account.kind === 'sample' ? `Sample workspace — ${account.label || account.login}` : account.label || account.login}
+                </span>
+                <span className="muted small">
+                  {account.kind === 'sample'
+                    ? `Signed in as ${account.login}`
+                    : `${account.login} · ${account.database ?? ''} on ${hostOf(account.serverUrl) ?? ''}`}
+                </span>
+              </div>
+              {current && <span className="pill pill--success">Current</span>}
+              {!current && (
+                <button
+                  type="button"
+                  className="button button--small"
+                  data-testid="account-switch"
+                  disabled={busy !== null}
+                  onClick={() => run(`switch:${account.id}`, () => dispatch(switchAccount(account.id)).unwrap())}
+                >
+                  Switch
+                </button>
+              )}
+              <button
+                type="button"
+                className="button button--small button--ghost"
+                data-testid="account-signout"
+                disabled={busy !== null}
+                onClick={() => run(`out:${account.id}`, () => dispatch(signOut(account.id)).unwrap())}
+              >
+                Sign out
+              </button>
+            </li>
+          )
+        })}
+      </ul>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {adding ? (
+        <div className="accounts__add">
+          <SignInForms app={app} onSignedIn={() => setAdding(false)} />
+          <button type="button" className="button button--ghost" onClick={() => setAdding(false)}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="button" data-testid="account-add" onClick={() => setAdding(true)}>
+          Sign in to another account
+        </button>
+      )}
+    </div>
+  )
+}

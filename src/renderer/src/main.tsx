@@ -1,0 +1,23 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { Provider } from 'react-redux'
+import { resolveApi } from './api'
+import { App } from './App'
+import { createAppStore } from './store'
+import { bindConnection, startBridge } from './store/bridge'
+import { loadAppState } from './store/thunks'
+import './styles.css'
+
+const { api, connection } = resolveApi()
+const store = createAppStore(api, connection ? { preloadedState: { connection: { status: connection.status, hasBeenOpen: connection.status === 'open' } } } : {})
+startBridge(api, store.dispatch)
+if (connection) bindConnection(connection, store.dispatch)
+void store.dispatch(loadAppState())
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <Provider store={store}>
+      <App />
+    </Provider>
+  </StrictMode>
+)

@@ -1,0 +1,98 @@
+import { createEntityAdapter, createSlice, type EntityState, type PayloadAction } from '@reduxjs/toolkit'
+import type { ConversationSummary, ConversationView, Entry } from '../../../shared/domain'
+import { sessionChanged } from './sessionActions'
+
+/** Conversations keyed by id, newest activity first. */
+export const conversationsAdapter = createEntityAdapter<ConversationSummary>({
+  sortComparer: (a, b) => b.updatedAt - a.updatedAt || b.createdAt - a.createdAt || a.id.localeCompare(b.id)
+})
+
+/** Entries of one conversation keyed by entry id. No comparer: order is first appearance, and
+ *  an upsert of a known id updates it in place. */
+export const entriesAdapter = createEntityAdapter<Entry>()
+
+export type LoadStatus = 'loading' | 'ready' | 'error'
+
+export type ConversationsState = EntityState<ConversationSummary, string> & {
+  listStatus: 'idle' | 'loading' | 'ready' | 'error'
+  listError: string | null
+  entries: Record<string, EntityState<Entry, string>>
+  loaded: Record<string, LoadStatus>
+  loadErrors: Record<string, string>
+}
+
+const initialState: ConversationsState = conversationsAdapter.getInitialState({
+  listStatus: 'idle',
+  listError: null,
+  entries: {},
+  loaded: {},
+  loadErrors: {}
+})
+
+function entriesOf(state: ConversationsState, conversationId: string): EntityState<Entry, string> {
+  let entries = state.entries[conversationId]
+  if (!entries) entries = state.entries[conversationId] = entriesAdapter.getInitialState()
+  return entries
+}
+
+export const conversationsSlice = createSlice({
+  name: 'conversations',
+  initialState,
+  reducers: {
+    listLoadStarted(s) {
+      s.listStatus = 'loading'
+    },
+    listLoadFailed(s, action: PayloadAction<string>) {
+      s.listStatus = 'error'
+      s.listError = action.payload
+    },
+    listLoaded(s, action: PayloadAction<ConversationSummary[]>) {
+      conversationsAdapter.setAll(s, action.payload)
+      s.listStatus = 'ready'
+      s.listError = null
+    },
+    conversationChanged(s, action: PayloadAction<ConversationSummary>) {
+      conversationsAdapter.upsertOne(s, action.payload)
+    },
+    conversationLoadStarted(s, action: PayloadAction<string>) {
+      if (s.loaded[action.payload] !== 'ready') s.loaded[action.payload] = 'loading'
+    },
+    conversationLoadFailed(s, action: PayloadAction<{ conversationId: string; message: string }>) {
+      if (s.loaded[action.payload.conversationId] !== 'ready') s.loaded[action.payload.conversationId] = 'error'
+      s.loadErrors[action.payload.conversationId] = action.payload.message
+    },
+    /** A full snapshot from main. Its entries come first, in its order; entries pushed to us
+     *  that the snapshot does not hold yet (they came after it was taken) stay, after them. */
+    conversationLoaded(s, action: PayloadAction<ConversationView>) {
+      const { entries, ...summary } = action.payload
+      conversationsAdapter.upsertOne(s, summary)
+      const previous = s.entries[summary.id]
+      const next = entriesAdapter.setAll(entriesAdapter.getInitialState(), entries)
+      if (previous) {
+        for (const id of previous.ids) {
+          if (!next.entities[id]) entriesAdapter.addOne(next, previous.entities[id])
+        }
+      }
+      s.entries[summary.id] = next
+      s.loaded[summary.id] = 'ready'
+      delete s.loadErrors[summary.id]
+    },
+    entryUpserted(s, action: PayloadAction<{ conversationId: string; entry: Entry }>) {
+      entriesAdapter.upsertOne(entriesOf(s, action.payload.conversationId), action.payload.entry)
+    }
+  },
+  extraReducers: (builder) => {
+    builder.addCase(sessionChanged, () => initialState)
+  }
+})
+
+export const {
+  listLoadStarted,
+  listLoadFailed,
+  listLoaded,
+  conversationChanged,
+  conversationLoadStarted,
+  conversationLoadFailed,
+  conversationLoaded,
+  entryUpserted
+} = conversationsSlice.actions

@@ -1,0 +1,71 @@
+// Workflows that span slices. Components only dispatch what happened; these decide what to load
+// or show next.
+import { createListenerMiddleware } from '@reduxjs/toolkit'
+import { appChanged } from './appSlice'
+import { connectionChanged } from './connectionSlice'
+import { sessionChanged } from './sessionActions'
+import { loadConversation, loadConversations, loadInbox, loadSettings, refreshAll } from './thunks'
+import type { AppDispatch, RootState, ThunkExtra } from './types'
+import { actionLinkFollowed, focusRequested, scrollTargetSet, viewSelected } from './uiSlice'
+
+export function createListeners(extra: ThunkExtra) {
+  const listener = createListenerMiddleware({ extra })
+  const startAppListening = listener.startListening.withTypes<RootState, AppDispatch, ThunkExtra>()
+
+  const identity = (state: RootState): string => `${state.app.state?.user?.id ?? ''}|${state.app.state?.account?.id ?? ''}`
+
+  // Signed in, switched account or signed out: drop the previous user's projection and load
+  // the new user's conversations, inbox and settings.
+  startAppListening({
+    predicate: (action, current, previous) => appChanged.match(action) && identity(current) !== identity(previous),
+    effect: async (_action, api) => {
+      const state = api.getState()
+      api.dispatch(sessionChanged({ userId: state.app.state?.user?.id ?? null, accountId: state.app.state?.account?.id ?? null }))
+      if (!state.app.state?.user) return
+      await Promise.all([api.dispatch(loadConversations()), api.dispatch(loadInbox()), api.dispatch(loadSettings())])
+    }
+  })
+
+  // Opening a view loads what it shows.
+  startAppListening({
+    actionCreator: viewSelected,
+    effect: async (action, api) => {
+      const view = action.payload
+      if (view.kind === 'conversation') await api.dispatch(loadConversation({ conversationId: view.conversationId }))
+      else if (view.kind === 'settings') await api.dispatch(loadSettings())
+      else if (view.kind === 'inbox') await api.dispatch(loadInbox())
+    }
+  })
+
+  // A notification was clicked: open that conversation and bring the card into view.
+  startAppListening({
+    actionCreator: focusRequested,
+    effect: async (action, api) => {
+      const { actionId, conversationId } = action.payload
+      api.dispatch(viewSelected({ kind: 'conversation', conversationId }))
+      await api.dispatch(loadConversation({ conversationId, force: true }))
+      api.dispatch(scrollTargetSet({ actionId, conversationId }))
+    }
+  })
+
+  // "See the new card": the same, for an action we already know.
+  startAppListening({
+    actionCreator: actionLinkFollowed,
+    effect: async (action, api) => {
+      const target = api.getState().actions.entities[action.payload.actionId]
+      if (!target) return
+      api.dispatch(focusRequested({ actionId: target.id, conversationId: target.conversationId }))
+    }
+  })
+
+  // The connection to the headless host came back: refetch everything.
+  startAppListening({
+    predicate: (action, current, previous) =>
+      connectionChanged.match(action) && current.connection.status === 'open' && previous.connection.status !== 'open' && previous.connection.hasBeenOpen,
+    effect: async (_action, api) => {
+      await api.dispatch(refreshAll())
+    }
+  })
+
+  return listener
+}

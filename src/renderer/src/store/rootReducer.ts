@@ -1,0 +1,16 @@
+import { combineReducers } from '@reduxjs/toolkit'
+import { actionsSlice } from './actionsSlice'
+import { appSlice } from './appSlice'
+import { connectionSlice } from './connectionSlice'
+import { conversationsSlice } from './conversationsSlice'
+import { settingsSlice } from './settingsSlice'
+import { uiSlice } from './uiSlice'
+
+export const rootReducer = combineReducers({
+  app: appSlice.reducer,
+  conversations: conversationsSlice.reducer,
+  actions: actionsSlice.reducer,
+  settings: settingsSlice.reducer,
+  ui: uiSlice.reducer,
+  connection: connectionSlice.reducer
+})

@@ -1,0 +1,175 @@
+// Requests to main. Each thunk calls one request and records what main answered as a
+// past-tense action; the renderer decides nothing itself.
+import { createAsyncThunk } from '@reduxjs/toolkit'
+import type { RequestInput } from '../../../shared/contract'
+import { errorMessage } from '../api/errors'
+import { actionChanged, actionsLoaded, inboxLoadFailed, inboxLoaded, inboxLoadStarted } from './actionsSlice'
+import { appChanged, appLoadFailed, appLoadStarted, providerChanged } from './appSlice'
+import {
+  conversationChanged,
+  conversationLoaded,
+  conversationLoadFailed,
+  conversationLoadStarted,
+  listLoaded,
+  listLoadFailed,
+  listLoadStarted
+} from './conversationsSlice'
+import { settingsChanged, settingsLoadFailed, settingsLoadStarted } from './settingsSlice'
+import type { AppDispatch, RootState, ThunkExtra } from './types'
+import { composerFocusRequested, draftChanged, viewSelected } from './uiSlice'
+
+const createAppThunk = createAsyncThunk.withTypes<{ state: RootState; dispatch: AppDispatch; extra: ThunkExtra }>()
+
+export const loadAppState = createAppThunk('app/load', async (_: void, { dispatch, extra }) => {
+  dispatch(appLoadStarted())
+  try {
+    dispatch(appChanged(await extra.api.requests['app.getState']({})))
+  } catch (error) {
+    dispatch(appLoadFailed(errorMessage(error)))
+  }
+})
+
+export const loadConversations = createAppThunk('conversations/loadList', async (_: void, { dispatch, extra }) => {
+  dispatch(listLoadStarted())
+  try {
+    dispatch(listLoaded(await extra.api.requests['conversations.list']({})))
+  } catch (error) {
+    dispatch(listLoadFailed(errorMessage(error)))
+  }
+})
+
+export const loadConversation = createAppThunk(
+  'conversations/load',
+  async ({ conversationId }: { conversationId: string; force?: boolean }, { dispatch, extra }) => {
+    dispatch(conversationLoadStarted(conversationId))
+    const [conversation, actions] = await Promise.allSettled([
+      extra.api.requests['conversations.get']({ conversationId }),
+      extra.api.requests['actions.forConversation']({ conversationId })
+    ])
+    if (actions.status === 'fulfilled') dispatch(actionsLoaded(actions.value))
+    if (conversation.status === 'fulfilled') dispatch(conversationLoaded(conversation.value))
+    else dispatch(conversationLoadFailed({ conversationId, message: errorMessage(conversation.reason) }))
+  },
+  {
+    condition: ({ conversationId, force }, { getState }) =>
+      force === true || getState().conversations.loaded[conversationId] === undefined || getState().conversations.loaded[conversationId] === 'error'
+  }
+)
+
+export const loadInbox = createAppThunk('actions/loadInbox', async (_: void, { dispatch, extra }) => {
+  dispatch(inboxLoadStarted())
+  try {
+    dispatch(inboxLoaded(await extra.api.requests['actions.inbox']({})))
+  } catch (error) {
+    dispatch(inboxLoadFailed(errorMessage(error)))
+  }
+})
+
+export const loadSettings = createAppThunk('settings/load', async (_: void, { dispatch, extra }) => {
+  dispatch(settingsLoadStarted())
+  try {
+    dispatch(settingsChanged(await extra.api.requests['settings.get']({})))
+  } catch (error) {
+    dispatch(settingsLoadFailed(errorMessage(error)))
+  }
+})
+
+export const createConversation = createAppThunk('conversations/create', async (_: void, { dispatch, extra }) => {
+  const summary = await extra.api.requests['conversations.create']({})
+  dispatch(conversationChanged(summary))
+  dispatch(conversationLoaded({ ...summary, entries: [] }))
+  dispatch(viewSelected({ kind: 'conversation', conversationId: summary.id }))
+  dispatch(composerFocusRequested())
+  return summary
+})
+
+/** Sends the composer's text; from the home view this first starts a conversation. The draft
+ *  is cleared only once main has accepted the message (main then pushes the user's entry). */
+export const sendMessage = createAppThunk(
+  'conversations/send',
+  async ({ conversationId, text }: { conversationId: string | null; text: string }, { dispatch, extra }) => {
+    const draftKey = conversationId ?? ''
+    let id = conversationId
+    if (id === null) id = (await dispatch(createConversation()).unwrap()).id
+    await extra.api.requests['conversations.send']({ conversationId: id, text })
+    dispatch(draftChanged({ key: draftKey, text: '' }))
+    return id
+  }
+)
+
+export const stopConversation = createAppThunk('conversations/stop', async (conversationId: string, { extra }) => {
+  await extra.api.requests['conversations.stop']({ conversationId })
+})
+
+export const retryConversation = createAppThunk('conversations/retry', async (conversationId: string, { extra }) => {
+  await extra.api.requests['conversations.retry']({ conversationId })
+})
+
+/** A decision names the action and the hash shown on its card. */
+export const decideAction = createAppThunk('actions/decide', async (input: RequestInput<'actions.decide'>, { dispatch, extra }) => {
+  const view = await extra.api.requests['actions.decide'](input)
+  dispatch(actionChanged(view))
+  return view
+})
+
+export const settleAction = createAppThunk('actions/settle', async (input: RequestInput<'actions.settle'>, { dispatch, extra }) => {
+  const view = await extra.api.requests['actions.settle'](input)
+  dispatch(actionChanged(view))
+  return view
+})
+
+export const setConfirmation = createAppThunk(
+  'settings/setConfirmation',
+  async (input: RequestInput<'settings.setConfirmation'>, { dispatch, extra }) => {
+    dispatch(settingsChanged(await extra.api.requests['settings.setConfirmation'](input)))
+  }
+)
+
+export const setExpiryHours = createAppThunk('settings/setExpiryHours', async (hours: number, { dispatch, extra }) => {
+  dispatch(settingsChanged(await extra.api.requests['settings.setExpiryHours']({ hours })))
+})
+
+export const signIn = createAppThunk('accounts/signIn', async (input: RequestInput<'accounts.signIn'>, { dispatch, extra }) => {
+  dispatch(appChanged(await extra.api.requests['accounts.signIn'](input)))
+})
+
+export const switchAccount = createAppThunk('accounts/switch', async (accountId: string, { dispatch, extra }) => {
+  dispatch(appChanged(await extra.api.requests['accounts.switch']({ accountId })))
+})
+
+export const signOut = createAppThunk('accounts/signOut', async (accountId: string, { dispatch, extra }) => {
+  dispatch(appChanged(await extra.api.requests['accounts.signOut']({ accountId })))
+})
+
+export const prepareProvider = createAppThunk('providers/prepare', async (input: RequestInput<'providers.prepare'>, { extra }) => {
+  return await extra.api.requests['providers.prepare'](input)
+})
+
+export const consentToProvider = createAppThunk(
+  'providers/consent',
+  async (input: RequestInput<'providers.consent'>, { dispatch, extra }) => {
+    dispatch(providerChanged(await extra.api.requests['providers.consent'](input)))
+  }
+)
+
+export const withdrawConsent = createAppThunk('providers/withdrawConsent', async (_: void, { dispatch, extra }) => {
+  dispatch(providerChanged(await extra.api.requests['providers.withdrawConsent']({})))
+})
+
+export const useDemoProvider = createAppThunk('providers/useDemo', async (_: void, { dispatch, extra }) => {
+  dispatch(providerChanged(await extra.api.requests['providers.useDemo']({})))
+})
+
+/** After the transport came back: everything main may have changed meanwhile. */
+export const refreshAll = createAppThunk('app/refreshAll', async (_: void, { dispatch, getState }) => {
+  await dispatch(loadAppState())
+  const state = getState()
+  if (!state.app.state?.user) return
+  const view = state.ui.view
+  await Promise.all([
+    dispatch(loadConversations()),
+    dispatch(loadInbox()),
+    state.settings.status !== 'idle' ? dispatch(loadSettings()) : null,
+    view.kind === 'conversation' ? dispatch(loadConversation({ conversationId: view.conversationId, force: true })) : null
+  ])
+})
