@@ -156,6 +156,21 @@ rule.domain = PYSONEncoder(sort_keys=True).encode(
     [('employee', '=', Eval('employee', {}).get('id', -1))])
 rule_group.save()
 out['salesRepsGroupId'] = reps.id
+
+# Finance clerks read every opportunity (Tryton's read-only sale group) but see only invoices
+# that were issued: another real record rule, on account.invoice.
+g_sale = Group(ref('sale', 'group_sale'))
+clerks = Group(name='Countersign Finance Clerks')
+clerks.save()
+inv_model, = IrModel.find([('model', '=', 'account.invoice')])
+inv_rules = RuleGroup(name='Issued invoices only (finance clerks)', model=inv_model,
+    global_p=False, default_p=False, perm_read=True, perm_write=True,
+    perm_create=True, perm_delete=True)
+inv_rules.groups.append(Group(clerks.id))
+inv_rule = inv_rules.rules.new()
+inv_rule.domain = PYSONEncoder(sort_keys=True).encode([('state', '!=', 'draft')])
+inv_rules.save()
+out['financeClerksGroupId'] = clerks.id
 out['opportunityGroupId'] = g_opportunity.id
 
 
@@ -177,7 +192,7 @@ sam = make_user('sam', 'Sam Sales', 'sam-Secret-2718', sam_emp,
 olivia = make_user('olivia', 'Olivia Owner', 'olivia-Secret-3141', olivia_emp,
     [g_opportunity, reps], 'olivia@countersign.example')
 fiona = make_user('fiona', 'Fiona Finance', 'fiona-Secret-1618', fiona_emp,
-    [g_account], 'fiona@countersign.example')
+    [g_account, g_sale, clerks], 'fiona@countersign.example')
 out['users'] = {
     'sam': {'id': sam.id, 'login': 'sam', 'password': 'sam-Secret-2718',
         'employeeId': sam_emp.id},

@@ -2,9 +2,11 @@
 //
 // Durability: each change is written (atomically, fsync'd) before the caller goes on — a
 // proposal before its card is shown, a decision before the reply, `executing` before the side
-// effect. Layout: the ledger is split over BUCKETS electron-store files by action id, so a
-// change rewrites one small file instead of the whole ledger (bench/results.md has the figures:
-// one file rewritten per change grows linearly with the ledger and misses the target at 10,000).
+// effect. Layout (bench/results.md has the figures behind it): actions still in play live in
+// OPEN_BUCKETS small electron-store files chosen by id, so a change rewrites one small file
+// whatever the ledger's size; settled actions move to one file per day of creation, which is
+// written once per settlement and dropped whole after RETENTION_DAYS (the audit log keeps the
+// permanent record). One file for everything grew linearly and missed the targets at 10,000.
 import { randomUUID } from 'node:crypto'
 import type { ActionCard, ActionState, ActionView } from '../../shared/domain'
 import { TERMINAL_STATES } from '../../shared/domain'
@@ -12,7 +14,8 @@ import type { JsonStore, JsonStoreFactory } from '../storage/types'
 import { actionHash } from './hash'
 import { assertTransition } from './state-machine'
 
-export const BUCKETS = 64
+export const OPEN_BUCKETS = 16
+export const RETENTION_DAYS = 30
 export const DEFAULT_EXPIRY_HOURS = 48
 
 export interface ActionRecord {
@@ -57,7 +60,7 @@ export class DecisionRefusedError extends Error {
   }
 }
 
-type Bucket = { actions: Record<string, ActionRecord> }
+type Shard = { actions: Record<string, ActionRecord> }
 
 export interface LedgerOptions {
   stores: JsonStoreFactory
@@ -69,20 +72,27 @@ export interface LedgerOptions {
 }
 
 export class ActionLedger {
-  private readonly buckets: JsonStore<Bucket>[] = []
+  private readonly shards = new Map<string, JsonStore<Shard>>()
   private readonly byId = new Map<string, ActionRecord>()
 
   constructor(private readonly options: LedgerOptions) {
-    for (let i = 0; i < BUCKETS; i++) {
-      const store = options.stores.open<Bucket>({
-        name: `ledger-${i.toString(16).padStart(2, '0')}`,
-        folder: 'ledger',
-        defaults: { actions: {} },
-        onCorrupt: options.onCorrupt
-      })
-      this.buckets.push(store)
-      for (const action of Object.values(store.read().actions ?? {})) this.byId.set(action.id, action)
+    const oldest = dayOf(options.clock() - RETENTION_DAYS * 86_400_000)
+    const names = options.stores.list('ledger')
+    // Settled shards first, so an action found in both (a crash between the two writes of a
+    // settlement) is known as settled, and is then removed from its open bucket.
+    const ordered = [...names.filter((n) => n.startsWith('closed-')), ...names.filter((n) => n.startsWith('open-'))]
+    const stale: string[] = []
+    for (const name of ordered) {
+      if (name.startsWith('closed-') && name.slice('closed-'.length) < oldest) {
+        this.shard(name).remove()
+        continue
+      }
+      for (const action of Object.values(this.shard(name).read().actions ?? {})) {
+        if (this.byId.has(action.id)) stale.push(action.id)
+        else this.byId.set(action.id, action)
+      }
     }
+    for (const id of stale) this.dropFromOpen(id)
   }
 
   get size(): number {
@@ -182,18 +192,43 @@ export class ActionLedger {
   }
 
   private save(action: ActionRecord): void {
-    const store = this.buckets[bucketOf(action.id)]
-    const doc = store.read()
+    const previous = this.byId.get(action.id)
+    const wasOpen = previous !== undefined && !isTerminal(previous.state)
+    const store = this.shard(isTerminal(action.state) ? closedShardOf(action) : openShardOf(action.id))
     // Write first, then publish: a crash between the two leaves the old state everywhere.
-    store.write({ actions: { ...doc.actions, [action.id]: action } })
+    store.write({ actions: { ...store.read().actions, [action.id]: action } })
+    if (isTerminal(action.state) && wasOpen) this.dropFromOpen(action.id)
     this.byId.set(action.id, action)
     this.options.onChange?.(action)
   }
+
+  private dropFromOpen(id: string): void {
+    const store = this.shard(openShardOf(id))
+    const { [id]: gone, ...rest } = store.read().actions
+    if (gone) store.write({ actions: rest })
+  }
+
+  private shard(name: string): JsonStore<Shard> {
+    let store = this.shards.get(name)
+    if (!store) {
+      store = this.options.stores.open<Shard>({ name, folder: 'ledger', defaults: { actions: {} }, onCorrupt: this.options.onCorrupt })
+      this.shards.set(name, store)
+    }
+    return store
+  }
 }
 
-export function bucketOf(id: string): number {
-  // Ids are random UUIDs, so their leading hex digits spread evenly.
-  return parseInt(id.slice(0, 2), 16) % BUCKETS
+export function openShardOf(id: string): string {
+  // Ids are random UUIDs, so their first hex digit spreads evenly.
+  return `open-${(parseInt(id.slice(0, 1), 16) % OPEN_BUCKETS).toString(16)}`
+}
+
+export function closedShardOf(action: Pick<ActionRecord, 'createdAt'>): string {
+  return `closed-${dayOf(action.createdAt)}`
+}
+
+function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10)
 }
 
 export function isTerminal(state: ActionState): boolean {

@@ -3,9 +3,11 @@
 // - Non-secret configuration (kind, model, base URL, API flavour) and consent records live in the
 //   JsonStore `providers`. API keys live only in the SecretStore (the OS keychain), under
 //   secretKeys.provider(kind, endpointHost).
-// - prepare() stores a *pending* choice and returns the consent text; it sends nothing.
+// - prepare() makes the choice the configured provider and returns the consent text; it sends
+//   nothing, and the provider is unusable until consent (so a change of provider or endpoint never
+//   keeps sending to the old one, nor starts sending to the new one, without a fresh yes).
 // - consent() accepts exactly the prepared choice (same wording version, same endpoint host),
-//   records who agreed to what and when, and makes it the active provider.
+//   records who agreed to what and when, and so makes the provider active.
 // - resolve() hands out a model only for the demo, or for a provider with a consent record for
 //   this user + this provider + this endpoint host + the current wording. Everything else throws
 //   ProviderNotReadyError before a single byte leaves.
@@ -56,13 +58,12 @@ interface StoredChoice {
 }
 
 interface ProvidersDoc extends Record<string, unknown> {
-  /** null: the demo (the default when nothing was ever chosen). */
+  /** The configured provider; null: the demo (the default when nothing was ever chosen). */
   active: StoredChoice | null
-  pending: StoredChoice | null
   consents: ConsentRecord[]
 }
 
-const DEFAULTS: ProvidersDoc = { active: null, pending: null, consents: [] }
+const DEFAULTS: ProvidersDoc = { active: null, consents: [] }
 
 export type ProviderPrepareInput = ProviderConfigInput & { api?: OpenAIApi }
 
@@ -138,9 +139,8 @@ export class DefaultProviderService implements ProviderService {
   async prepare(input: ProviderPrepareInput): Promise<ConsentText> {
     const now = this.deps.clock()
     if (input.kind === 'demo') {
-      const choice: StoredChoice = { kind: 'demo', model: DEMO_MODEL_ID, baseURL: null, endpointHost: null, hasApiKey: false, at: now }
-      this.write({ ...this.doc(), pending: choice })
-      return consentText(choice)
+      this.write({ ...this.doc(), active: null })
+      return consentText({ kind: 'demo', endpointHost: null })
     }
     const kind = input.kind
     const model = input.model?.trim() || providerCatalogue[kind].defaultModel
@@ -167,14 +167,14 @@ export class DefaultProviderService implements ProviderService {
       hasApiKey,
       at: now
     }
-    this.write({ ...this.doc(), pending: choice })
+    this.write({ ...this.doc(), active: choice })
     return consentText(choice)
   }
 
   async consent(userId: string, wordingVersion: string, endpointHost: string): Promise<ProviderView> {
     const doc = this.doc()
-    // The prepared choice; after a withdrawal, the configured provider can be agreed to again.
-    const choice = doc.pending ?? (doc.active && doc.active.kind !== 'demo' ? doc.active : null)
+    // The prepared choice (also after a withdrawal: the configured provider can be agreed to again).
+    const choice = doc.active && doc.active.kind !== 'demo' ? doc.active : null
     if (!choice) throw new Error('There is no provider choice waiting for consent. Choose a provider first.')
     if (wordingVersion !== CONSENT_WORDING_VERSION) {
       throw new Error('The consent text has changed since it was shown. Review it again before agreeing.')
@@ -182,10 +182,6 @@ export class DefaultProviderService implements ProviderService {
     const expectedHost = choice.endpointHost ?? ''
     if (endpointHost !== expectedHost) {
       throw new Error(`This consent names ${endpointHost || 'no endpoint'}, but the chosen provider is at ${expectedHost || 'no endpoint'}. Review it again.`)
-    }
-    if (choice.kind === 'demo') {
-      this.write({ ...doc, active: null, pending: null })
-      return this.view(userId)
     }
     const record: ConsentRecord = {
       userId,
@@ -198,7 +194,7 @@ export class DefaultProviderService implements ProviderService {
     const consents = doc.consents.filter(
       (c) => !(c.userId === userId && c.provider === record.provider && c.endpointHost === record.endpointHost)
     )
-    this.write({ active: choice, pending: null, consents: [...consents, record] })
+    this.write({ active: choice, consents: [...consents, record] })
     return this.view(userId)
   }
 
@@ -215,14 +211,16 @@ export class DefaultProviderService implements ProviderService {
   }
 
   async useDemo(userId: string): Promise<ProviderView> {
-    this.write({ ...this.doc(), active: null, pending: null })
+    this.write({ ...this.doc(), active: null })
     return this.view(userId)
   }
 
-  /** The choice waiting for consent, if any (for the settings screen). */
-  pendingChoice(): ConsentText | null {
-    const pending = this.doc().pending
-    return pending ? consentText(pending) : null
+  /** The consent text for the configured provider when it still waits for this user's yes. */
+  pendingConsent(userId: string): ConsentText | null {
+    const doc = this.doc()
+    const active = doc.active
+    if (!active || active.kind === 'demo' || this.consentFor(doc, userId, active)) return null
+    return consentText(active)
   }
 
   private consentFor(doc: ProvidersDoc, userId: string, choice: StoredChoice): ConsentRecord | null {
@@ -241,7 +239,6 @@ export class DefaultProviderService implements ProviderService {
     const raw = this.store.read()
     return {
       active: isChoice(raw.active) ? raw.active : null,
-      pending: isChoice(raw.pending) ? raw.pending : null,
       consents: Array.isArray(raw.consents) ? raw.consents : []
     }
   }

@@ -1,6 +1,6 @@
 // JsonStore over `conf`, the engine inside electron-store. The Electron adapter passes
 // electron-store's class in; plain Node (headless host, tests, bench) passes conf's.
-import { renameSync, existsSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JsonStore, JsonStoreFactory } from './types'
 
@@ -22,6 +22,13 @@ export function createConfStoreFactory(
   nameOption: 'name' | 'configName' = 'configName'
 ): JsonStoreFactory {
   return {
+    list(folder?: string): string[] {
+      const dir = folder ? join(dataDir, folder) : dataDir
+      if (!existsSync(dir)) return []
+      return readdirSync(dir)
+        .filter((f) => f.endsWith('.json') && !f.includes('.corrupt-'))
+        .map((f) => f.slice(0, -'.json'.length))
+    },
     open<T extends Record<string, unknown>>({ name, folder, defaults, onCorrupt }: {
       name: string
       folder?: string
@@ -37,27 +44,32 @@ export function createConfStoreFactory(
         serialize: (value: unknown) => JSON.stringify(value),
         ...(nameOption === 'configName' ? { projectName: 'countersign', projectSuffix: '' } : {})
       }
-      let conf: ConfLike
+      const file = join(cwd, `${name}.json`)
+      // Reading is plain JSON.parse of the file electron-store wrote. We do not construct the
+      // store just to read: its constructor parses the file twice and deep-compares it against
+      // the defaults, which dominated start-up with a large ledger (bench/results.md).
       let current: T
       try {
-        conf = new Store(options)
-        current = { ...defaults, ...stripInternal(conf.store) } as T
-      } catch (error) {
+        current = existsSync(file) ? ({ ...defaults, ...stripInternal(JSON.parse(readFileSync(file, 'utf8'))) } as T) : { ...defaults }
+      } catch {
         // A file we cannot parse is kept for inspection, never silently overwritten.
-        const file = join(cwd, `${name}.json`)
-        if (!existsSync(file)) throw error
         const movedTo = join(cwd, `${name}.corrupt-${Date.now()}.json`)
         renameSync(file, movedTo)
         onCorrupt?.(movedTo)
-        conf = new Store(options)
         current = { ...defaults }
       }
+      let conf: ConfLike | null = null
       return {
-        path: conf.path,
+        path: file,
         read: () => current,
         write(value: T) {
+          conf ??= new Store(options)
           conf.store = { ...value, [CONF_INTERNAL_KEY]: {} }
           current = value
+        },
+        remove() {
+          rmSync(file, { force: true })
+          current = { ...defaults }
         }
       }
     }

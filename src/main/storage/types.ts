@@ -8,9 +8,13 @@ export interface JsonStore<T extends Record<string, unknown>> {
   read(): T
   /** Replaces the whole document; atomic (temporary file, fsync, rename). */
   write(value: T): void
+  /** Deletes the file (used to drop whole shards of old data). */
+  remove(): void
 }
 
 export interface JsonStoreFactory {
+  /** Names of the stores that exist on disk in `folder`, without extension. */
+  list(folder?: string): string[]
   /**
    * Opens (or creates) the store `name` inside `folder` (relative to the data folder).
    * A file that cannot be parsed is moved aside as `<name>.corrupt-<time>.json` and the

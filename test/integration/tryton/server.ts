@@ -39,6 +39,7 @@ export interface SeedInfo {
   companyId: number
   contactCategoryId: number
   salesRepsGroupId: number
+  financeClerksGroupId: number
   opportunityGroupId: number
   parties: Record<'acme' | 'globex' | 'initech' | 'jane' | 'john', number>
   users: Record<'sam' | 'olivia' | 'fiona', SeedUser>

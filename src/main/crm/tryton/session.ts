@@ -523,7 +523,7 @@ export class TrytonSession implements CrmSession {
       '',
       message.subject,
       body,
-      null,
+      [], // files: Tryton iterates it unconditionally
       [MODEL[message.about.type], Number(record.id)],
       null,
       null,

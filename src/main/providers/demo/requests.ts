@@ -7,7 +7,7 @@ export interface DemoExample {
   request: string
   /** What the demo does with it. */
   does: string
-  /** The abilities it calls, in order. */
+  /** The abilities it calls, in order of first use. */
   abilities: string[]
 }
 

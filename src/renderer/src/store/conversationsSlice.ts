@@ -29,12 +29,6 @@ const initialState: ConversationsState = conversationsAdapter.getInitialState({
   loadErrors: {}
 })
 
-function entriesOf(state: ConversationsState, conversationId: string): EntityState<Entry, string> {
-  let entries = state.entries[conversationId]
-  if (!entries) entries = state.entries[conversationId] = entriesAdapter.getInitialState()
-  return entries
-}
-
 export const conversationsSlice = createSlice({
   name: 'conversations',
   initialState,
@@ -67,18 +61,21 @@ export const conversationsSlice = createSlice({
       const { entries, ...summary } = action.payload
       conversationsAdapter.upsertOne(s, summary)
       const previous = s.entries[summary.id]
-      const next = entriesAdapter.setAll(entriesAdapter.getInitialState(), entries)
+      const merged = [...entries]
       if (previous) {
-        for (const id of previous.ids) {
-          if (!next.entities[id]) entriesAdapter.addOne(next, previous.entities[id])
-        }
+        const known = new Set(entries.map((e) => e.id))
+        for (const id of previous.ids) if (!known.has(id)) merged.push(previous.entities[id])
       }
-      s.entries[summary.id] = next
+      s.entries[summary.id] = entriesAdapter.setAll(entriesAdapter.getInitialState(), merged)
       s.loaded[summary.id] = 'ready'
       delete s.loadErrors[summary.id]
     },
     entryUpserted(s, action: PayloadAction<{ conversationId: string; entry: Entry }>) {
-      entriesAdapter.upsertOne(entriesOf(s, action.payload.conversationId), action.payload.entry)
+      const { conversationId, entry } = action.payload
+      const existing = s.entries[conversationId]
+      // Adapter methods mutate a draft in place but return a copy of a plain (new) object.
+      if (existing) entriesAdapter.upsertOne(existing, entry)
+      else s.entries[conversationId] = entriesAdapter.upsertOne(entriesAdapter.getInitialState(), entry)
     }
   },
   extraReducers: (builder) => {

@@ -1,0 +1,245 @@
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
+import { afterEach, describe, expect, it } from 'vitest'
+import { action, appState, assistantEntry, conversation, signedOut, toolEntry, userEntry } from './test/fixtures'
+import { createFakeApi } from './test/fakeApi'
+import { flush, renderWithStore, setup } from './test/render'
+import { App } from './App'
+import { loadAppState } from './store/thunks'
+import type { Entry } from '../../shared/domain'
+
+afterEach(cleanup)
+
+async function start(fake = createFakeApi()) {
+  const { store } = setup(fake)
+  renderWithStore(<App />, store)
+  await act(async () => {
+    await store.dispatch(loadAppState())
+    await flush()
+  })
+  return { fake, store }
+}
+
+describe('first run', () => {
+  it('offers the sample users and signs in as one', async () => {
+    const fake = createFakeApi({ 'app.getState': async () => signedOut(), 'accounts.signIn': async () => appState() })
+    await start(fake)
+    expect(screen.getByText('Explore with the sample workspace — no account needed')).toBeTruthy()
+    expect(screen.getByTestId('sample-user-sam').textContent).toContain('Sales rep')
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('sample-user-fiona'))
+      await flush()
+    })
+    expect(fake.handlers['accounts.signIn']).toHaveBeenCalledWith({ kind: 'sample', login: 'fiona' })
+    expect(fake.handlers['conversations.list']).toHaveBeenCalled()
+    expect(fake.handlers['actions.inbox']).toHaveBeenCalled()
+    expect(screen.getByTestId('new-conversation')).toBeTruthy()
+    expect(screen.getByTestId('current-user').textContent).toContain('Fiona Finch')
+  })
+
+  it('signs in to Tryton and shows the error message', async () => {
+    const fake = createFakeApi({
+      'app.getState': async () => signedOut(),
+      'accounts.signIn': async () => {
+        throw new Error('Wrong login or password.')
+      }
+    })
+    await start(fake)
+    fireEvent.change(screen.getByTestId('tryton-url'), { target: { value: 'http://127.0.0.1:8000' } })
+    fireEvent.change(screen.getByTestId('tryton-db'), { target: { value: 'crm' } })
+    fireEvent.change(screen.getByTestId('tryton-login'), { target: { value: 'alice' } })
+    fireEvent.change(screen.getByTestId('tryton-password'), { target: { value: 'nope' } })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('tryton-signin'))
+      await flush()
+    })
+    expect(fake.handlers['accounts.signIn']).toHaveBeenCalledWith({
+      kind: 'tryton',
+      serverUrl: 'http://127.0.0.1:8000',
+      database: 'crm',
+      login: 'alice',
+      password: 'nope'
+    })
+    expect(screen.getByTestId('signin-error').textContent).toBe('Wrong login or password.')
+  })
+
+  it('shows a session problem with a retry', async () => {
+    const fake = createFakeApi({ 'app.getState': async () => ({ ...signedOut(), sessionProblem: 'Your system keychain is locked.' }) })
+    await start(fake)
+    expect(screen.getByTestId('session-problem').textContent).toContain('Your system keychain is locked.')
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('session-retry'))
+      await flush()
+    })
+    expect(fake.handlers['app.getState']).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('main layout', () => {
+  it('shows the demo banner with its examples, and access denied instead of the chat', async () => {
+    const { fake } = await start()
+    const banner = screen.getByTestId('demo-banner')
+    expect(banner.textContent).toContain('It is not an AI model. Connect a real AI provider in Settings.')
+    expect(banner.textContent).toContain('Show overdue invoices')
+    await act(async () => fake.emit('app.changed', appState({ allowed: false, accessReason: 'Your administrator has not enabled Countersign for you.' })))
+    expect(screen.getByTestId('access-denied').textContent).toContain('Your administrator has not enabled Countersign for you.')
+    expect(screen.queryByTestId('composer-input')).toBeNull()
+  })
+
+  it('lists conversations with status and counts what waits in the inbox', async () => {
+    const fake = createFakeApi({
+      'conversations.list': async () => [conversation({ id: 'c1', status: 'waiting' }), conversation({ id: 'c2', title: 'Invoices', status: 'running', updatedAt: 3000 })],
+      'actions.inbox': async () => [action({ id: 'a1' }), action({ id: 'a2', state: 'outcome_unknown' })]
+    })
+    await start(fake)
+    const items = screen.getAllByTestId('conversation-item')
+    expect(items.map((i) => i.textContent)).toEqual(['Invoices', 'Deals this week'])
+    expect(items[0].getAttribute('data-status')).toBe('running')
+    expect(screen.getByTestId('inbox-count').textContent).toBe('2')
+    await act(async () => fake.emit('action.changed', action({ id: 'a1', state: 'approved' })))
+    expect(screen.getByTestId('inbox-count').textContent).toBe('1')
+    await act(async () => fake.emit('action.changed', action({ id: 'a2', state: 'succeeded' })))
+    expect(screen.getByTestId('inbox-count').textContent).toBe('0')
+    expect(screen.getByTestId('inbox-count').hidden).toBe(true)
+  })
+
+  it('inbox: cards newest first with a link to the conversation; empty state', async () => {
+    const fake = createFakeApi({
+      'conversations.list': async () => [conversation()],
+      'actions.inbox': async () => [action({ id: 'old', createdAt: 1 }), action({ id: 'new', createdAt: 2 })],
+      'conversations.get': async () => ({ ...conversation(), entries: [toolEntry({ actionId: 'new', toolCallId: 'x' })] })
+    })
+    const { store } = await start(fake)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('nav-inbox'))
+      await flush()
+    })
+    const cards = screen.getAllByTestId('approval-card')
+    expect(cards.map((c) => c.getAttribute('data-action-id'))).toEqual(['new', 'old'])
+    await act(async () => {
+      fireEvent.click(within(cards[0].parentElement!).getByText('Open conversation'))
+      await flush()
+    })
+    expect(store.getState().ui.view).toEqual({ kind: 'conversation', conversationId: 'c1' })
+    cleanup()
+    await start()
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('nav-inbox'))
+      await flush()
+    })
+    expect(screen.getByTestId('inbox-empty').textContent).toContain('Nothing is waiting for you')
+  })
+
+  it('a new conversation takes the composer; Enter sends, Shift+Enter does not', async () => {
+    const fake = createFakeApi({ 'conversations.create': async () => conversation({ id: 'c7', title: '' }) })
+    await start(fake)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('new-conversation'))
+      await flush()
+    })
+    const input = screen.getByTestId('composer-input') as HTMLTextAreaElement
+    fireEvent.change(input, { target: { value: 'Show overdue invoices' } })
+    fireEvent.keyDown(input, { key: 'Enter', shiftKey: true })
+    expect(fake.handlers['conversations.send']).not.toHaveBeenCalled()
+    await act(async () => {
+      fireEvent.keyDown(input, { key: 'Enter' })
+      await flush()
+    })
+    expect(fake.handlers['conversations.send']).toHaveBeenCalledWith({ conversationId: 'c7', text: 'Show overdue invoices' })
+    expect(input.value).toBe('')
+  })
+
+  it('keeps the draft and shows the error when sending is refused', async () => {
+    const fake = createFakeApi({
+      'conversations.create': async () => conversation({ id: 'c7' }),
+      'conversations.send': async () => {
+        throw new Error('No AI provider is ready.')
+      }
+    })
+    await start(fake)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('new-conversation'))
+      await flush()
+    })
+    fireEvent.change(screen.getByTestId('composer-input'), { target: { value: 'hello' } })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-send'))
+      await flush()
+    })
+    expect(screen.getByTestId('composer-error').textContent).toBe('No AI provider is ready.')
+    expect((screen.getByTestId('composer-input') as HTMLTextAreaElement).value).toBe('hello')
+  })
+})
+
+describe('conversation view', () => {
+  const entries: Entry[] = [
+    userEntry('e1', 'Move Acme renewal to Negotiation'),
+    assistantEntry('e2', 'Sure. **Here** is <b>the</b> [plan](javascript:alert(1)).'),
+    toolEntry({ id: 'e3', toolCallId: 'tc-read', ability: 'crm.search', title: 'Search records', effect: 'read', status: 'done', resultText: '1 deal found', actionId: null }),
+    toolEntry({ id: 'e4' }),
+    { kind: 'notice', id: 'e5', at: 5, level: 'error', text: 'The provider rate-limited us.', retryable: true }
+  ]
+
+  async function openConversation(status: 'idle' | 'running' = 'idle') {
+    const fake = createFakeApi({
+      'conversations.list': async () => [conversation({ status })],
+      'conversations.get': async () => ({ ...conversation({ status }), entries }),
+      'actions.forConversation': async () => [action()]
+    })
+    const ctx = await start(fake)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('conversation-item'))
+      await flush()
+    })
+    return ctx
+  }
+
+  it('renders entries in order with the card right after its tool entry', async () => {
+    await openConversation()
+    const scroll = screen.getByTestId('conversation-scroll')
+    const order = [...scroll.querySelectorAll('[data-testid]')]
+      .map((el) => el.getAttribute('data-testid'))
+      .filter((id) => ['entry-user', 'entry-assistant', 'entry-tool', 'entry-notice', 'approval-card'].includes(id!))
+    expect(order).toEqual(['entry-user', 'entry-assistant', 'entry-tool', 'entry-tool', 'approval-card', 'entry-notice'])
+    const tools = screen.getAllByTestId('entry-tool')
+    expect(tools[0].getAttribute('data-status')).toBe('done')
+    expect(tools[0].getAttribute('data-ability')).toBe('crm.search')
+    expect(tools[1].getAttribute('data-status')).toBe('waiting')
+    fireEvent.click(within(tools[0]).getByText('Show result'))
+    expect(within(tools[0]).getByTestId('tool-result').textContent).toBe('1 deal found')
+  })
+
+  it('renders markdown safely: no raw HTML, links are not navigable', async () => {
+    await openConversation()
+    const assistant = screen.getByTestId('entry-assistant')
+    expect(assistant.querySelector('strong')!.textContent).toBe('Here')
+    expect(assistant.querySelector('b')).toBeNull()
+    expect(assistant.querySelector('a')).toBeNull()
+    expect(assistant.textContent).toContain('plan')
+  })
+
+  it('retry on an error notice calls conversations.retry', async () => {
+    const { fake } = await openConversation()
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('notice-retry'))
+      await flush()
+    })
+    expect(fake.handlers['conversations.retry']).toHaveBeenCalledWith({ conversationId: 'c1' })
+  })
+
+  it('shows Stop while running and streams pushed entries in place', async () => {
+    const { fake } = await openConversation('running')
+    expect((screen.getByTestId('composer-send') as HTMLButtonElement).disabled).toBe(true)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('composer-stop'))
+      await flush()
+    })
+    expect(fake.handlers['conversations.stop']).toHaveBeenCalledWith({ conversationId: 'c1' })
+    await act(async () => fake.emit('conversation.entry', { conversationId: 'c1', entry: assistantEntry('e6', 'Stopp', true) }))
+    await act(async () => fake.emit('conversation.entry', { conversationId: 'c1', entry: assistantEntry('e6', 'Stopped.', false) }))
+    const assistants = screen.getAllByTestId('entry-assistant')
+    expect(assistants).toHaveLength(2)
+    expect(assistants[1].textContent).toContain('Stopped.')
+    await act(async () => fake.emit('conversation.changed', conversation({ status: 'idle' })))
+    expect(screen.queryByTestId('composer-stop')).toBeNull()
+  })
+})
