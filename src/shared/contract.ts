@@ -95,7 +95,9 @@ export const requests = {
         kind: providerKindSchema,
         model: z.string().max(200),
         baseURL: z.string().url().max(500).optional(),
-        apiKey: z.string().max(500).optional()
+        apiKey: z.string().max(500).optional(),
+        /** OpenAI only: the Responses API (default) or Chat Completions. */
+        api: z.enum(['chat', 'responses']).optional()
       })
       .strict(),
     output: consentTextSchema

@@ -17,7 +17,7 @@ import { CrmError, type CrmSession } from '../crm/types'
 import type { EventSink } from '../ipc/events'
 import type { Notifier } from '../notify/types'
 import type { PolicyDecision } from '../policy/policy'
-import { describeProviderError } from '../providers/errors'
+import { describeProviderError, isInterruptedFinish, StreamInterruptedError } from '../providers/errors'
 import { ProviderNotReadyError, type ProviderService, type ResolvedModel } from '../providers/types'
 import { systemPrompt } from './system-prompt'
 
@@ -267,6 +267,7 @@ export class Assistant {
     let failure: unknown = null
     let streamError: unknown = null
     let finishReason: string | undefined
+    let interrupted = false
     let responseMessages: ModelMessage[] = []
     try {
       const result = streamText({
@@ -275,7 +276,10 @@ export class Assistant {
         messages: conversation.messages,
         tools: this.toolSet(),
         abortSignal: signal,
-        maxRetries: 1
+        maxRetries: 1,
+        // The SDK's default logs the whole failed request (prompt and CRM records); we report
+        // failures ourselves, without data.
+        onError: () => undefined
       })
       for await (const part of result.stream) {
         if (part.type === 'text-delta') {
@@ -287,6 +291,8 @@ export class Assistant {
           streamError = part.error
         } else if (part.type === 'finish') {
           finishReason = part.finishReason
+          // A stream cut mid-answer does not always raise: some providers just stop.
+          interrupted = isInterruptedFinish(part.finishReason, part.rawFinishReason)
         }
       }
       if (!signal.aborted) responseMessages = (await result.response).messages
@@ -305,10 +311,11 @@ export class Assistant {
       return 'done'
     }
 
-    const interrupted = finishReason === 'interrupted'
-    if (failure || interrupted || (streamError && calls.length === 0 && !text)) {
-      const cause = failure ?? streamError ?? new Error('The provider\'s answer was cut off before it finished (malformed or interrupted stream).')
-      const described = describeProviderError(interrupted && !failure ? new InterruptedStreamError() : cause)
+    // A provider error part, or a finish by error, means the answer cannot be trusted whole:
+    // partial text or tool calls from such a step are not used.
+    if (failure || interrupted || streamError || finishReason === 'error') {
+      const cause = failure ?? streamError ?? new StreamInterruptedError()
+      const described = describeProviderError(cause, { providerName: resolved.providerName, modelId: resolved.modelId })
       // Nothing from a failed step enters the history: retry asks the model again from the same point.
       this.update(conversationId, (c) => {
         c.entries = c.entries.filter((e) => e.id !== entryId)
@@ -721,13 +728,6 @@ export class Assistant {
     const tracked = work.catch((error) => console.error('[assistant]', error instanceof Error ? error.message : error))
     this.background.add(tracked)
     void tracked.finally(() => this.background.delete(tracked))
-  }
-}
-
-class InterruptedStreamError extends Error {
-  constructor() {
-    super('The provider\'s answer was cut off before it finished.')
-    this.name = 'InterruptedStreamError'
   }
 }
 

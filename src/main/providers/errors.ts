@@ -91,6 +91,7 @@ function classify(error: unknown, ctx: DescribeContext): ProviderFailure {
   const malformed = chain.find((e) =>
     [
       'StreamInterruptedError',
+      'InterruptedStreamError',
       'AI_NoOutputGeneratedError',
       'AI_InvalidResponseDataError',
       'AI_JSONParseError',
@@ -102,7 +103,7 @@ function classify(error: unknown, ctx: DescribeContext): ProviderFailure {
   )
   if (malformed) {
     return {
-      message: `${who === 'The AI provider' ? 'The AI provider' : who}'s answer arrived incomplete or garbled, so it was not used. ${NOTHING_LOST} Try again.`,
+      message: `${who}'s answer arrived incomplete or garbled, so it was not used. ${NOTHING_LOST} Try again.`,
       retryable: true
     }
   }
@@ -110,7 +111,7 @@ function classify(error: unknown, ctx: DescribeContext): ProviderFailure {
   const first = chain[0]
   const detail = first instanceof Error ? first.message : typeof first === 'string' ? first : ''
   return {
-    message: `Something went wrong while talking to ${who === 'The AI provider' ? 'the AI provider' : who}${detail ? `: ${oneLine(detail)}` : ''}. ${NOTHING_LOST}`,
+    message: `Something went wrong while talking to ${ctx.providerName ?? 'the AI provider'}${detail ? `: ${oneLine(detail)}` : ''}. ${NOTHING_LOST}`,
     retryable: true
   }
 }

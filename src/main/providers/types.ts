@@ -22,6 +22,8 @@ export interface ProviderConfigInput {
   model: string
   baseURL?: string
   apiKey?: string
+  /** OpenAI only: the Responses API (default) or Chat Completions. */
+  api?: 'chat' | 'responses'
 }
 
 /** A provider failure explained for the user; the loop shows `message` and offers retry when `retryable`. */

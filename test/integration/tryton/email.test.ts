@@ -51,6 +51,12 @@ describe('Tryton email', () => {
       expect(msgs[0].subject).toBe('Renewal next steps')
       expect(msgs[0].data).toContain('&lt;draft&gt;')
       expect(await sam.reconcile('email-key-1')).toMatchObject({ status: 'applied' })
+      // The same key again (a retry after a lost reply) does not send a second email.
+      await sam.sendMessage(
+        { about: { type: 'deal', id: String(opportunities.acmeRenewal) }, to, subject: 'Renewal next steps', body: 'again' },
+        'email-key-1'
+      )
+      expect(server().sink.messages).toHaveLength(1)
       expect(await sam.reconcile('email-key-never-used')).toEqual({ status: 'unknown' })
     })
   })

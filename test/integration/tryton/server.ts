@@ -286,7 +286,10 @@ export async function startTrytonServer(): Promise<TrytonTestServer> {
     const port = await freePort()
     const conf = writeConfig(
       dir,
-      `[web]\nlisten = 127.0.0.1:${port}\n[email]\nuri = smtp://127.0.0.1:${smtpPort}\nfrom = countersign-tests@example.com\n`
+      `[web]\nlisten = 127.0.0.1:${port}\n[email]\nuri = smtp://127.0.0.1:${smtpPort}\nfrom = countersign-tests@example.com\n` +
+        // Tryton sleeps up to 2^n - 1 s after the n-th failed login and answers 429 past
+        // max_attempt: a low limit keeps the rate-limit test short.
+        `[session]\nmax_attempt = 2\n`
     )
     const proc = spawn(TRYTOND, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONWARNINGS: 'ignore' } })
     live.add(proc)

@@ -151,7 +151,10 @@ describe('hardenSession', () => {
     expect(RENDERER_CSP).toContain("script-src 'self'")
     expect(RENDERER_CSP).toContain("object-src 'none'")
     expect(RENDERER_CSP).toContain("frame-ancestors 'none'")
-    expect(RENDERER_CSP).not.toMatch(/unsafe-inline|unsafe-eval|\*(?!:)/)
+    expect(RENDERER_CSP).not.toMatch(/unsafe-/)
+    const sources = RENDERER_CSP.split(';').flatMap((d) => d.trim().split(/\s+/).slice(1))
+    expect(sources).not.toContain('*')
+    expect(sources.filter((s) => /^(https?|ws|wss):$/.test(s))).toEqual([]) // no whole-scheme sources
   })
 
   it.each(['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'fullscreen'])('denies the %s permission', (permission) => {

@@ -108,3 +108,15 @@ describe('retryAfterSeconds', () => {
     expect(retryAfterSeconds(undefined)).toBeUndefined()
   })
 })
+
+describe('the loop\'s own interrupted-stream error', () => {
+  it('is recognised by name, whichever class the loop uses', () => {
+    class InterruptedStreamError extends Error {
+      constructor() {
+        super("The provider's answer was cut off before it finished.")
+        this.name = 'InterruptedStreamError'
+      }
+    }
+    expect(describeProviderError(new InterruptedStreamError()).message).toMatch(/incomplete or garbled, so it was not used/)
+  })
+})

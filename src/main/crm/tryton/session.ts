@@ -513,6 +513,9 @@ export class TrytonSession implements CrmSession {
     if (message.to.length === 0) throw new CrmError('invalid', 'The email has no recipient.')
     if (/[\r\n]/.test(message.subject)) throw new CrmError('invalid', 'The subject must be one line.')
     const to = message.to.map(formatAddress).join(', ')
+    // At most once: an email already filed with this key's marker is not sent again.
+    const already = await this.reconcile(idempotencyKey)
+    if (already.status === 'applied') return already.result
     const body =
       escapeHtml(message.body)
         .split(/\r?\n/)

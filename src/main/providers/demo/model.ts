@@ -249,7 +249,11 @@ export function planDemoStep(prompt: Prompt, available: Set<string> | null = nul
   }
 
   const last = done.at(-1)
-  if (last?.output?.kind === 'denied') return say("Understood, I won't do that.")
+  if (last?.output?.kind === 'denied') {
+    // Show that the user's reason reached the assistant, as a real model would acknowledge it.
+    const why = last.output.reason?.match(/reason: "([^"]*)"/i)?.[1]
+    return say(why ? `Understood, I won't do that. You said: "${why}".` : "Understood, I won't do that.")
+  }
   if (last && last.output === null) return say('') // still waiting for a result: nothing to add
 
   const failed = (d: Done | undefined): DemoStep | null => {

@@ -129,6 +129,8 @@ export function parseRequest(input: string): DemoRequest {
     text
   )
   if (m) return { kind: 'email-invoice', who: stripArticle(m[1]!) }
+  m = /\b(?:e-?mail|write to|message|remind)\s+(.+?)\s+(?:about|regarding)\s+(?:theirs|hers|his|it|that)$/i.exec(clean(text))
+  if (m) return { kind: 'email-invoice', who: stripArticle(m[1]!) }
   m = /\b(?:send|write)\s+(?:an?\s+)?(?:payment\s+)?reminder\s+(?:e-?mail\s+)?to\s+(.+?)(?:\s+(?:about|for|regarding)\b.*)?$/i.exec(text)
   if (m) return { kind: 'email-invoice', who: stripArticle(m[1]!) }
 
@@ -138,7 +140,7 @@ export function parseRequest(input: string): DemoRequest {
   m = /\b(?:switch|turn|set)\s+(?:the\s+)?(?:automation\s+)?(.+?)\s+(on|off)$/i.exec(clean(text))
   if (m) return { kind: 'automation', on: m[2]!.toLowerCase() === 'on', name: automationName(m[1]!) }
   m = /\b(enable|disable|activate|deactivate|start|stop|pause)\s+(?:the\s+)?(?:automation\s+)?(.+)$/i.exec(text)
-  if (m && (/automation/i.test(text) || !/\b(deal|invoice|contact|account)\b/i.test(text))) {
+  if (m && (/automation/i.test(text) || /^(enable|disable|activate|deactivate)$/i.test(m[1]!) || !/\b(deal|invoice|contact|account)\b/i.test(text))) {
     const verb = m[1]!.toLowerCase()
     return { kind: 'automation', on: ['enable', 'activate', 'start'].includes(verb), name: automationName(m[2]!) }
   }
@@ -177,7 +179,10 @@ export function parseRequest(input: string): DemoRequest {
 
   // Deals: "show deals", "list open deals for Acme", "what deals do we have with X".
   m = /\b(?:show|list|find|see|get|what(?: are)?)\s+(?:me\s+)?(?:the\s+|my\s+|all\s+|our\s+)?(?:open\s+|current\s+)?deals?\b(?:\s+(?:for|with|of|at|named|called|about|on)\s+(.+))?/i.exec(text)
-  if (m) return { kind: 'deals', text: m[1] ? stripArticle(m[1]) : null }
+  if (m) {
+    const target = m[1] ?? /\bdeals?\b.*?\b(?:for|with|of|at)\s+(.+)$/i.exec(text)?.[1]
+    return { kind: 'deals', text: target ? stripArticle(target) : null }
+  }
   if (/^deals?$/.test(t)) return { kind: 'deals', text: null }
 
   return { kind: 'unknown' }

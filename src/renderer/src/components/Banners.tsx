@@ -1,7 +1,7 @@
 import { useState } from 'react'
-import { useAppDispatch } from '../store/hooks'
+import { useAppDispatch, useAppSelector } from '../store/hooks'
 import { loadAppState } from '../store/thunks'
-import { viewSelected } from '../store/uiSlice'
+import { demoExamplesToggled, viewSelected } from '../store/uiSlice'
 
 export const DEMO_EXAMPLES = [
   'Show overdue invoices',
@@ -14,6 +14,7 @@ export const DEMO_EXAMPLES = [
 
 export function DemoBanner() {
   const dispatch = useAppDispatch()
+  const hidden = useAppSelector((s) => s.ui.demoExamplesHidden)
   return (
     <div className="banner banner--info" data-testid="demo-banner" role="note">
       <div className="banner__body">
@@ -22,17 +23,24 @@ export function DemoBanner() {
           Demo assistant — runs offline inside the app and understands a fixed set of requests about the sample workspace. It is not
           an AI model. Connect a real AI provider in Settings.
         </p>
-        <ul className="example-list" aria-label="Example requests">
-          {DEMO_EXAMPLES.map((example) => (
-            <li key={example} className="example-chip">
-              {example}
-            </li>
-          ))}
-        </ul>
+        {!hidden && (
+          <ul className="example-list" aria-label="Example requests">
+            {DEMO_EXAMPLES.map((example) => (
+              <li key={example} className="example-chip">
+                {example}
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
-      <button type="button" className="button button--small" onClick={() => dispatch(viewSelected({ kind: 'settings' }))}>
-        Connect a provider
-      </button>
+      <div className="banner__actions">
+        <button type="button" className="button button--small button--ghost" aria-expanded={!hidden} onClick={() => dispatch(demoExamplesToggled())}>
+          {hidden ? 'Show examples' : 'Hide examples'}
+        </button>
+        <button type="button" className="button button--small" onClick={() => dispatch(viewSelected({ kind: 'settings' }))}>
+          Connect a provider
+        </button>
+      </div>
     </div>
   )
 }

@@ -225,7 +225,7 @@ function Accounts({ app, startAdding }: { app: AppState; startAdding: boolean })
             <li key={account.id} className={`account-row${current ? ' is-current' : ''}`} data-testid="account-row" data-account-id={account.id}>
               <div className="account-row__text">
                 <span className="account-row__label">
-                  {account.kind === 'sample' ? `Sample workspace — ${account.label || account.login}` : account.label || account.login}
+                  {account.label || account.login}
                 </span>
                 <span className="muted small">
                   {account.kind === 'sample'

@@ -15,9 +15,11 @@ export type UiState = {
   scrollTarget: { actionId: string; conversationId: string; nonce: number } | null
   /** Asks the composer to take keyboard focus (after "New conversation"). */
   composerFocusNonce: number
+  /** The demo banner's example list, folded away by the user. */
+  demoExamplesHidden: boolean
 }
 
-const initialState: UiState = { view: { kind: 'home' }, drafts: {}, scrollTarget: null, composerFocusNonce: 0 }
+const initialState: UiState = { view: { kind: 'home' }, drafts: {}, scrollTarget: null, composerFocusNonce: 0, demoExamplesHidden: false }
 
 export const uiSlice = createSlice({
   name: 'ui',
@@ -42,6 +44,9 @@ export const uiSlice = createSlice({
     },
     composerFocusRequested(s) {
       s.composerFocusNonce += 1
+    },
+    demoExamplesToggled(s) {
+      s.demoExamplesHidden = !s.demoExamplesHidden
     }
   },
   extraReducers: (builder) => {
@@ -60,5 +65,6 @@ export const {
   actionLinkFollowed,
   scrollTargetSet,
   scrollTargetReached,
-  composerFocusRequested
+  composerFocusRequested,
+  demoExamplesToggled
 } = uiSlice.actions
