@@ -243,3 +243,22 @@ describe('conversation view', () => {
     expect(screen.queryByTestId('composer-stop')).toBeNull()
   })
 })
+
+describe('connection', () => {
+  it('shows the disconnected banner when the host cannot be reached, even before the first connection', async () => {
+    const fake = createFakeApi({ 'app.getState': () => new Promise(() => {}) })
+    const { store } = setup(fake)
+    store.dispatch({ type: 'connection/connectionChanged', payload: 'connecting' })
+    renderWithStore(<App />, store)
+    expect(screen.queryByTestId('disconnected-banner')).toBeNull()
+    expect(screen.getByTestId('app-loading')).toBeTruthy()
+    await act(async () => {
+      store.dispatch({ type: 'connection/connectionChanged', payload: 'closed' })
+    })
+    expect(screen.getByTestId('disconnected-banner').textContent).toContain('Disconnected from Countersign — reconnecting…')
+    await act(async () => {
+      store.dispatch({ type: 'connection/connectionChanged', payload: 'open' })
+    })
+    expect(screen.queryByTestId('disconnected-banner')).toBeNull()
+  })
+})

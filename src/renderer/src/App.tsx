@@ -13,7 +13,8 @@ export function App() {
   const dispatch = useAppDispatch()
   const app = useAppSelector((s) => s.app)
   const connection = useAppSelector((s) => s.connection)
-  const disconnected = connection.status !== 'open' && connection.hasBeenOpen
+  // 'closed' = a connection attempt failed or an open connection dropped; the client keeps retrying.
+  const disconnected = connection.status === 'closed'
 
   if (!app.state) {
     return (

@@ -1,0 +1,129 @@
+// Fault injection: kill -9 the headless host at randomised points between a proposal and its
+// result, restart it, and finish as a user would. Afterwards, counted on the sample workspace's
+// own record of effects: no action ran twice, no approved action was lost, and nothing ran
+// without an approval on disk. The host pauses at named points (failpoints) for a random time so
+// the kill lands inside the narrow windows too: after `executing` is on disk but before the CRM
+// call, and after the CRM call but before `succeeded` is on disk.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Host } from '../../e2e/host'
+import { HostClient } from '../support/ws-client'
+
+const TRIALS = Number(process.env.CRASH_TRIALS ?? 50)
+const STAGES = ['prospecting', 'qualification', 'proposal', 'negotiation']
+const DEAL = 'Spring dock hardware order'
+
+// A seeded generator, so a failing run can be replayed with CRASH_SEED.
+let seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000)
+const initialSeed = seed
+function random(): number {
+  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+  return seed / 2_147_483_648
+}
+const between = (lo: number, hi: number) => Math.floor(lo + random() * (hi - lo))
+
+type Kill = 'before-decision' | 'after-approve'
+const outcomes: { trial: number; actionId: string; kill: Kill; delayMs: number; stateAtRestart: string; final: string }[] = []
+
+let host: Host
+beforeAll(async () => {
+  host = new Host()
+  const info = await host.start()
+  const client = await HostClient.connect(info.port, info.token)
+  await client.request('accounts.signIn', { kind: 'sample', login: 'maria' })
+  client.close()
+}, 60_000)
+
+afterAll(async () => {
+  console.log(`crash trials: seed ${initialSeed}; ${outcomes.length} trials; states found at restart: ${JSON.stringify(countBy(outcomes.map((o) => o.stateAtRestart)))}`)
+  await host?.dispose()
+})
+
+describe.sequential(`kill -9 between proposal and result (${TRIALS} trials)`, () => {
+  for (let trial = 1; trial <= TRIALS; trial++) {
+    it(`trial ${trial}`, async () => {
+      const pauseBeforeCall = between(0, 120)
+      const pauseAfterCall = between(0, 120)
+      const failpoints = `executing-on-disk:${pauseBeforeCall},crm-call-returned:${pauseAfterCall}`
+      let info = await host.restart({ failpoints })
+      let client = await HostClient.connect(info.port, info.token)
+      const conversation = await client.request('conversations.create', {})
+      const stage = STAGES[trial % STAGES.length]
+      await client.request('conversations.send', { conversationId: conversation.id, text: `Move deal ${DEAL} to stage ${stage}` })
+      const action = await client.waitFor(async () => (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.state === 'pending'))
+
+      const kill: Kill = random() < 0.2 ? 'before-decision' : 'after-approve'
+      // Spread the kill over the whole path: the decision, both pauses, and just after.
+      const delayMs = kill === 'before-decision' ? between(0, 30) : between(0, pauseBeforeCall + pauseAfterCall + 40)
+      if (kill === 'after-approve') {
+        void client.request('actions.decide', { actionId: action.id, hash: action.hash, decision: 'approve' }).catch(() => undefined)
+      }
+      await new Promise((r) => setTimeout(r, delayMs))
+      await host.kill9()
+      client.close()
+
+      info = await host.start()
+      client = await HostClient.connect(info.port, info.token)
+      const stateAtRestart = (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.id === action.id)!.state
+      // Finish as a user would: approve what is still waiting, settle nothing by hand.
+      const final = await client.waitFor(async () => {
+        const current = (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.id === action.id)!
+        if (current.state === 'pending') {
+          await client.request('actions.decide', { actionId: current.id, hash: current.hash, decision: 'approve' }).catch(() => undefined)
+          return undefined
+        }
+        return ['succeeded', 'failed', 'outcome_unknown', 'superseded', 'declined', 'expired', 'cancelled'].includes(current.state) ? current.state : undefined
+      })
+      client.close()
+      outcomes.push({ trial, actionId: action.id, kill, delayMs, stateAtRestart, final })
+
+      // Every trial ends with its change made exactly once.
+      expect(final, `trial ${trial} (${kill} after ${delayMs} ms, ${failpoints}, state at restart ${stateAtRestart})`).toBe('succeeded')
+      expect(effectsFor(action.id)).toBe(1)
+    }, 60_000)
+  }
+
+  it('afterwards, on the workspace: nothing ran twice, nothing approved was lost, nothing ran without an approval on disk', async () => {
+    await host.stop()
+    const workspace = JSON.parse(readFileSync(join(host.dataDir, 'sample-workspace', 'workspace.json'), 'utf8'))
+    const effects: { key: string }[] = workspace.effects
+    const ledger = readLedger(host.dataDir)
+    const byKey = countBy(effects.map((e) => e.key))
+
+    expect(Object.values(byKey).every((n) => n === 1), `effects applied more than once: ${JSON.stringify(byKey)}`).toBe(true)
+    for (const key of Object.keys(byKey)) {
+      const action = ledger.get(key)
+      expect(action, `effect ${key} has no action on disk`).toBeDefined()
+      expect(action!.history.some((h) => h.state === 'approved'), `effect ${key} ran without an approval on disk`).toBe(true)
+    }
+    const approved = [...ledger.values()].filter((a) => a.history.some((h) => h.state === 'approved'))
+    expect(approved.length).toBeGreaterThanOrEqual(TRIALS)
+    for (const a of approved) expect(byKey[a.id], `approved action ${a.id} (${a.state}) was lost`).toBe(1)
+    expect(outcomes.length).toBe(TRIALS)
+  })
+})
+
+function effectsFor(key: string): number {
+  const workspace = JSON.parse(readFileSync(join(host.dataDir, 'sample-workspace', 'workspace.json'), 'utf8'))
+  return workspace.effects.filter((e: { key: string }) => e.key === key).length
+}
+
+function readLedger(dataDir: string) {
+  const actions = new Map<string, { id: string; state: string; history: { state: string }[] }>()
+  const dir = join(dataDir, 'ledger')
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includes('.corrupt-'))) {
+    const doc = JSON.parse(readFileSync(join(dir, file), 'utf8'))
+    for (const a of Object.values(doc.actions ?? {}) as { id: string; state: string; history: { state: string }[] }[]) {
+      const known = actions.get(a.id)
+      if (!known || known.history.length < a.history.length) actions.set(a.id, a)
+    }
+  }
+  return actions
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const v of values) out[v] = (out[v] ?? 0) + 1
+  return out
+}
