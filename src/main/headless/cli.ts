@@ -3,6 +3,9 @@
 // restart the host on the same data folder with the same settings.
 import { startHost } from './host'
 
+// A stray rejection must not take the host down silently: say what happened and carry on.
+process.on('unhandledRejection', (reason) => console.error('[host] unhandled rejection:', reason instanceof Error ? reason.message : reason))
+
 const env = process.env
 const dataDir = env.COUNTERSIGN_DATA_DIR
 if (!dataDir) {

@@ -1,7 +1,9 @@
 import { memo } from 'react'
 import Markdown, { type Components } from 'react-markdown'
+import remarkGfm from 'remark-gfm'
 
-// Assistant text is untrusted: no raw HTML (skipHtml, and no rehype-raw), links shown as text
+// GitHub-flavoured markdown (tables, strikethrough, task lists) because answers list records
+// in tables. Assistant text is untrusted: no raw HTML (skipHtml, and no rehype-raw), links shown as text
 // with their address instead of navigating, images never fetched.
 const components: Components = {
   a: ({ children, href }) => (
@@ -20,7 +22,7 @@ const components: Components = {
 export const SafeMarkdown = memo(function SafeMarkdown({ text }: { text: string }) {
   return (
     <div className="markdown">
-      <Markdown skipHtml components={components}>
+      <Markdown skipHtml remarkPlugins={[remarkGfm]} components={components}>
         {text}
       </Markdown>
     </div>
