@@ -133,7 +133,10 @@ export interface CrmSession {
   readonly backend: 'memory' | 'sample' | 'tryton'
   readonly user: SessionUser
   search(type: RecordType, query: SearchQuery): Promise<CrmRecord[]>
-  /** null when the record does not exist or the user may not read it. */
+  /**
+   * null when the record does not exist or a record rule hides it from this user; throws
+   * CrmError('permission') with the CRM's reason when the user may not read this type at all.
+   */
   get(type: RecordType, id: string): Promise<CrmRecord | null>
   listOverdueInvoices(asOf: Date): Promise<OverdueInvoice[]>
   listAutomations(): Promise<Automation[]>

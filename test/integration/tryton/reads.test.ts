@@ -145,7 +145,7 @@ describe.each(['sam', 'olivia', 'fiona'] as const)('Tryton reads as %s', (who) =
 })
 
 describe('Tryton reads: what the rules mean for each user', () => {
-  it('the sales rep sees only their own deals; a colleague\'s deal is null; no invoices', async () => {
+  it('the sales rep sees only their own deals; a colleague\'s deal is null; invoices are refused', async () => {
     const { users, opportunities } = server().seed
     const sam = await signIn(users.sam)
     try {
@@ -156,7 +156,8 @@ describe('Tryton reads: what the rules mean for each user', () => {
       expect(renewal?.fields).toMatchObject({ name: 'Acme renewal', stage: 'opportunity', amount: 12000, accountId: String(server().seed.parties.acme) })
       expect(await sam.get('deal', String(opportunities.globexPilot))).toBeNull()
       await expect(sam.listOverdueInvoices(new Date())).rejects.toMatchObject({ code: 'permission', message: expect.stringContaining('You are not allowed to access "Invoice"') })
-      expect(await sam.get('invoice', String(server().seed.invoices.acmeOverdue))).toBeNull()
+      // No access to the model at all: Tryton's own refusal, not a silent null.
+      await expect(sam.get('invoice', String(server().seed.invoices.acmeOverdue))).rejects.toMatchObject({ code: 'permission', message: expect.stringContaining('You are not allowed to access "Invoice"') })
     } finally {
       await sam.close()
     }

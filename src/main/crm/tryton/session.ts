@@ -232,14 +232,10 @@ export class TrytonSession implements CrmSession {
     } catch {
       return null
     }
-    try {
-      const rows = await this.searchRead(MODEL[type], [...baseDomain(type, this.cats), ['id', '=', n]], READ_FIELDS[type], 1)
-      return rows.length > 0 ? toRecord(type, rows[0], this.cats) : null
-    } catch (e) {
-      // The interface: null when the user may not read it. Other failures still surface.
-      if (e instanceof CrmError && e.code === 'permission') return null
-      throw e
-    }
+    // Record rules filter silently (null); a refusal to read the model at all is Tryton's own
+    // access error, which surfaces as CrmError('permission') with its message.
+    const rows = await this.searchRead(MODEL[type], [...baseDomain(type, this.cats), ['id', '=', n]], READ_FIELDS[type], 1)
+    return rows.length > 0 ? toRecord(type, rows[0], this.cats) : null
   }
 
   /**
