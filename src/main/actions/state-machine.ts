@@ -4,6 +4,10 @@
 //   proposed ─ask──→ pending ─approve→ approved → executing → succeeded | failed | outcome_unknown
 //                    pending ─→ declined | expired | superseded | cancelled
 //   outcome_unknown ─the user settles→ succeeded (it happened) | executing (run it again)
+//
+// Beyond DESIGN.md's diagram, and why:
+//   approved → superseded, executing → superseded   the record changed before the call (invariant 6)
+//   approved → failed                              a re-check at execution refused it (invariant 7)
 import type { ActionState } from '../../shared/domain'
 
 const ALLOWED: Record<ActionState, readonly ActionState[]> = {

@@ -465,6 +465,13 @@ export class Assistant {
       const continueWhenComplete = options.continueWhenComplete ?? true
       const ability = this.deps.catalog.get(action.ability)
       const fail = (message: string) => {
+        if (action.state === 'outcome_unknown') {
+          // Not "failed": whether the first attempt happened is still unknown.
+          this.auditAction(action, 'refused', 'run again refused', message)
+          this.addNotice(action.conversationId, `Not run again: ${message} Whether the first attempt happened is still unknown; check the CRM and mark it done if it did.`, false)
+          this.refreshBadge()
+          return
+        }
         const failed = this.deps.ledger.transition(action.id, 'failed', { error: message })
         this.auditAction(failed, 'executed', 'failed', message)
         this.recordResult(failed.conversationId, failed.toolCallId, { type: 'error-text', value: `The action failed and nothing was changed: ${message}` }, 'error', message, { continueWhenComplete })

@@ -1,6 +1,6 @@
 // Append-only audit trail: every decision and execution, who, when, what (hash), provider and
 // model, outcome. One JSON object per line, fsync'd, in the user's data folder. Never secrets.
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, existsSync } from 'node:fs'
+import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 export interface AuditEvent {
@@ -19,6 +19,25 @@ export interface AuditEvent {
 export class AuditLog {
   constructor(private readonly file: string) {
     mkdirSync(dirname(file), { recursive: true })
+    this.endTornLine()
+  }
+
+  /** A crash mid-append leaves a line without its newline; close it so the next event stands alone. */
+  private endTornLine(): void {
+    if (!existsSync(this.file)) return
+    const fd = openSync(this.file, 'r+')
+    try {
+      const size = fstatSync(fd).size
+      if (size === 0) return
+      const last = Buffer.alloc(1)
+      readSync(fd, last, 0, 1, size - 1)
+      if (last[0] !== 0x0a) {
+        writeSync(fd, '\n', size)
+        fsyncSync(fd)
+      }
+    } finally {
+      closeSync(fd)
+    }
   }
 
   append(event: AuditEvent): void {

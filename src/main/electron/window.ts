@@ -1,7 +1,7 @@
 // The one window: context isolation and sandbox on, Node off, strict CSP, no navigation away,
 // no new windows, no permission prompts.
 import type { BrowserWindow as BrowserWindowType, Session } from 'electron'
-import { RENDERER_CSP } from '../headless/server'
+import { RENDERER_CSP } from '../../shared/csp'
 import { isOwnUrl } from './security'
 
 export const WEB_PREFERENCES = {

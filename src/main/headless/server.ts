@@ -6,12 +6,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { RENDERER_CSP } from '../../shared/csp'
 import { clientMessageSchema, type ServerMessage } from '../../shared/wire'
 import { dispatch, type Handlers } from '../ipc/dispatch'
 import type { FanOutEventSink } from '../ipc/events'
-
-export const RENDERER_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -42,7 +40,10 @@ export async function serveHeadless(options: {
   const expectedHost = () => `127.0.0.1:${port}`
 
   const server: Server = createServer((req, res) => {
-    void serveStatic(req, res, options.rendererDir, expectedHost())
+    serveStatic(req, res, options.rendererDir, expectedHost()).catch(() => {
+      if (!res.headersSent) res.writeHead(500)
+      res.end()
+    })
   })
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1_000_000 })
   const clients = new Set<WebSocket>()
@@ -118,7 +119,13 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, root: stri
     res.writeHead(403).end()
     return
   }
-  const pathname = decodeURIComponent(new URL(req.url ?? '/', `http://${expectedHost}`).pathname)
+  let pathname: string
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', `http://${expectedHost}`).pathname)
+  } catch {
+    res.writeHead(400).end()
+    return
+  }
   const relative = pathname === '/' ? 'index.html' : pathname.slice(1)
   const file = normalize(join(root, relative))
   if (!file.startsWith(normalize(root) + sep)) {

@@ -18,7 +18,7 @@ export interface PolicyInput {
 export interface PolicyDecision {
   decision: Decision
   reason: string
-  /** Who fixed this decision, when an administrator's rule is stricter than the user may change. */
+  /** Set when an administrator's ask or deny applies: the user may tighten it but not loosen it. */
   lockedBy: string | null
 }
 
@@ -41,6 +41,14 @@ export function evaluatePolicy(input: PolicyInput): PolicyDecision {
   }
 
   const adminRule = input.admin ? (input.admin.rules[ability.name] ?? input.admin.defaultRule) : undefined
+  if (input.admin && adminRule !== undefined && !Object.hasOwn(SEVERITY, adminRule)) {
+    // A rule from a newer or mistyped policy file: treat it as "ask", never as nothing.
+    return stricter(result, {
+      decision: 'ask',
+      reason: `${input.admin.source} set a rule Countersign does not recognise: confirmation required.`,
+      lockedBy: input.admin.source
+    })
+  }
   if (input.admin && adminRule) {
     const admin: PolicyDecision = {
       decision: adminRule,
@@ -53,6 +61,8 @@ export function evaluatePolicy(input: PolicyInput): PolicyDecision {
       lockedBy: adminRule === 'allow' ? null : input.admin.source
     }
     result = stricter(result, admin)
+    // Whatever the user chose, they cannot go below an administrator's ask or deny.
+    if (adminRule !== 'allow') result = { ...result, lockedBy: input.admin.source }
   }
   return result
 }

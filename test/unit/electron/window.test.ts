@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest'
 vi.mock('electron', () => ({ BrowserWindow: vi.fn(), session: {} }))
 
 import { createMainWindow, hardenSession, WEB_PREFERENCES } from '../../../src/main/electron/window'
-import { RENDERER_CSP } from '../../../src/main/headless/server'
+import { RENDERER_CSP } from '../../../src/shared/csp'
 import { appOrigin } from '../../../src/main/electron/security'
 
 const URL_ = 'file:///opt/Countersign/out/renderer/index.html'

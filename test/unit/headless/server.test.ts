@@ -11,7 +11,8 @@ import { REQUEST_NAMES, type RequestName } from '../../../src/shared/contract'
 import type { AppState } from '../../../src/shared/domain'
 import type { Handlers } from '../../../src/main/ipc/dispatch'
 import { FanOutEventSink } from '../../../src/main/ipc/events'
-import { RENDERER_CSP, serveHeadless, type HostTransport } from '../../../src/main/headless/server'
+import { serveHeadless, type HostTransport } from '../../../src/main/headless/server'
+import { RENDERER_CSP } from '../../../src/shared/csp'
 
 const STATE: AppState = {
   user: null,

@@ -44,7 +44,8 @@ function expected(effect: Effect, setting: ConfirmationSetting, adminRule: Admin
   const user: Decision = setting === 'always' ? 'ask' : setting === 'never' ? 'allow' : effect === 'read' ? 'allow' : 'ask'
   if (!adminRule) return { decision: user, lockedBy: null }
   const adminStricter = SEVERITY[adminRule] > SEVERITY[user]
-  return { decision: adminStricter ? adminRule : user, lockedBy: adminStricter ? SOURCE : null }
+  // An administrator's ask or deny locks the setting, so the user is never offered a looser one.
+  return { decision: adminStricter ? adminRule : user, lockedBy: adminRule === 'allow' ? null : SOURCE }
 }
 
 const abilities = crmAbilities()
