@@ -276,7 +276,9 @@ export class Assistant {
         messages: conversation.messages,
         tools: this.toolSet(),
         abortSignal: signal,
-        maxRetries: 1,
+        // No silent retries: a failure is shown at once with its reason (and any retry-after), and
+        // the user retries from the same point.
+        maxRetries: 0,
         // The SDK's default logs the whole failed request (prompt and CRM records); we report
         // failures ourselves, without data.
         onError: () => undefined
@@ -314,7 +316,8 @@ export class Assistant {
     // A provider error part, or a finish by error, means the answer cannot be trusted whole:
     // partial text or tool calls from such a step are not used.
     if (failure || interrupted || streamError || finishReason === 'error') {
-      const cause = failure ?? streamError ?? new StreamInterruptedError()
+      // The error part says what went wrong; a later "no output" from the SDK only echoes it.
+      const cause = streamError ?? failure ?? new StreamInterruptedError()
       const described = describeProviderError(cause, { providerName: resolved.providerName, modelId: resolved.modelId })
       // Nothing from a failed step enters the history: retry asks the model again from the same point.
       this.update(conversationId, (c) => {
