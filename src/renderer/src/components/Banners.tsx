@@ -2,15 +2,7 @@ import { useState } from 'react'
 import { useAppDispatch, useAppSelector } from '../store/hooks'
 import { loadAppState } from '../store/thunks'
 import { demoExamplesToggled, viewSelected } from '../store/uiSlice'
-
-export const DEMO_EXAMPLES = [
-  'Show overdue invoices',
-  'Find a contact named …',
-  'Move deal … to stage …',
-  'Set the amount of deal … to …',
-  'Email <contact> about their overdue invoice',
-  'Switch on automation …'
-]
+import { DEMO_EXAMPLES } from '../../../shared/demo-examples'
 
 export function DemoBanner() {
   const dispatch = useAppDispatch()
@@ -26,8 +18,8 @@ export function DemoBanner() {
         {!hidden && (
           <ul className="example-list" aria-label="Example requests">
             {DEMO_EXAMPLES.map((example) => (
-              <li key={example} className="example-chip">
-                {example}
+              <li key={example.request} className="example-chip" title={example.does}>
+                {example.request}
               </li>
             ))}
           </ul>
