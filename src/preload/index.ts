@@ -3,42 +3,8 @@
 // bundle needs nothing at runtime but `electron`.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import type { CountersignApi, Envelope, EventName, RequestName } from '../shared/contract'
+import { EVENT_NAME_LIST, REQUEST_NAME_LIST } from '../shared/message-names'
 
-// Written out so that a request or event missing here fails to compile (`satisfies` checks
-// both missing and extra keys against the contract).
-const REQUESTS = {
-  'app.getState': true,
-  'conversations.list': true,
-  'conversations.get': true,
-  'conversations.create': true,
-  'conversations.send': true,
-  'conversations.stop': true,
-  'conversations.retry': true,
-  'actions.inbox': true,
-  'actions.forConversation': true,
-  'actions.decide': true,
-  'actions.settle': true,
-  'settings.get': true,
-  'settings.setConfirmation': true,
-  'settings.setExpiryHours': true,
-  'accounts.signIn': true,
-  'accounts.switch': true,
-  'accounts.signOut': true,
-  'providers.get': true,
-  'providers.prepare': true,
-  'providers.consent': true,
-  'providers.withdrawConsent': true,
-  'providers.useDemo': true
-} as const satisfies Record<RequestName, true>
-
-const EVENTS = {
-  'conversation.changed': true,
-  'conversation.entry': true,
-  'action.changed': true,
-  'app.changed': true,
-  'ui.focusAction': true,
-  'accounts.changed': true
-} as const satisfies Record<EventName, true>
 
 /** An Error carrying the contract's error code. (contextBridge copies only the message of an
  *  Error across worlds, so the renderer must not rely on `code` arriving.) */
@@ -73,11 +39,11 @@ function subscribe(name: EventName) {
 }
 
 const requests = Object.fromEntries(
-  (Object.keys(REQUESTS) as RequestName[]).map((name) => [name, request(name)])
+  REQUEST_NAME_LIST.map((name) => [name, request(name)])
 ) as unknown as CountersignApi['requests']
 
 const events = Object.fromEntries(
-  (Object.keys(EVENTS) as EventName[]).map((name) => [name, subscribe(name)])
+  EVENT_NAME_LIST.map((name) => [name, subscribe(name)])
 ) as unknown as CountersignApi['events']
 
 const countersign: CountersignApi = Object.freeze({

@@ -8,7 +8,8 @@ import type { Ability, AbilityContext, ReadAbility, WriteAbility } from './types
 const recordType = z.enum(RECORD_TYPES)
 const writableType = z.enum(['account', 'contact', 'deal'])
 const fieldValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null()])
-const fieldMap = z.record(z.string(), fieldValue)
+// An open object rather than z.record: the JSON Schema then has no propertyNames, which OpenAI rejects.
+const fieldMap = z.object({}).catchall(fieldValue)
 const recordId = z.string().min(1).max(200)
 
 export function shown(value: FieldValue | undefined): string {

@@ -3,6 +3,7 @@
 // point is that state survives.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { lastToolResults, scriptedModel, type ScriptStep } from '../../support/scripted-model'
+import { createSeedWorkspace } from '../../../src/main/crm/sample/seed'
 import { openTestApp, tempDir, TestClock } from '../../support/test-app'
 
 let dir: ReturnType<typeof tempDir>
@@ -34,9 +35,9 @@ async function restart(steps: ScriptStep[], clock?: TestClock) {
   return { ...t, script }
 }
 
-async function someDeal(t: Awaited<ReturnType<typeof openTestApp>>, stage?: string) {
-  const ws = await t.admin.snapshot()
-  const deal = ws.records.deal.find((d) => d.fields.stage !== 'won' && d.fields.stage !== 'lost' && (!stage || d.fields.stage !== stage))
+/** An open deal from the sample workspace's seed (its ids are stable), that Maria may change. */
+function seedDeal() {
+  const deal = createSeedWorkspace().records.deal.find((d) => d.fields.stage !== 'won' && d.fields.stage !== 'lost')
   if (!deal) throw new Error('no open deal in the sample workspace')
   return deal
 }
@@ -58,13 +59,8 @@ describe('the assistant loop', () => {
   })
 
   it('stops a write on a pending card that survives a restart, then runs it once after approval', async () => {
-    const t = await start([])
-    const deal = await someDeal(t)
-    await t.close()
-    opened.pop()
-    const script = scriptedModel([{ text: 'Preparing the change.', toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { stage: 'negotiation' } } }] }])
-    const t3 = await openTestApp(dir.path, { model: () => script.model })
-    opened.push(t3)
+    const deal = seedDeal()
+    const t3 = await start([{ text: 'Preparing the change.', toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { stage: 'negotiation' } } }] }])
     const c = await t3.h['conversations.create']({})
     await t3.say(c.id, `Move ${deal.fields.name} to negotiation`)
 
@@ -100,17 +96,12 @@ describe('the assistant loop', () => {
   })
 
   it('sends a decline and its reason back to the model, and nothing runs', async () => {
-    const t = await start([])
-    const deal = await someDeal(t)
-    await t.close()
-    opened.pop()
-    const script = scriptedModel([
+    const deal = seedDeal()
+    const t2 = await start([
       { toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 1 } } }] },
       { text: 'Understood, I will not change it.' }
     ])
-    const t2 = await openTestApp(dir.path, { model: () => script.model })
-    opened.push(t2)
-    await t2.signIn('maria')
+    const script = t2.script
     const c = await t2.h['conversations.create']({})
     await t2.say(c.id, 'Set the amount to 1')
     const [pending] = await t2.h['actions.inbox']({})
@@ -148,14 +139,8 @@ describe('the assistant loop', () => {
 
   it('refuses a decision with the wrong hash, or from another user, and an expired action cannot be approved', async () => {
     const clock = new TestClock()
-    const t = await start([], clock)
-    const deal = await someDeal(t)
-    await t.close()
-    opened.pop()
-    const script = scriptedModel([{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { stage: 'proposal' } } }] }])
-    const t2 = await openTestApp(dir.path, { model: () => script.model, clock })
-    opened.push(t2)
-    await t2.signIn('maria')
+    const deal = seedDeal()
+    const t2 = await start([{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { stage: 'proposal' } } }] }], clock)
     const c = await t2.h['conversations.create']({})
     await t2.say(c.id, 'Move it')
     const [pending] = await t2.h['actions.inbox']({})
@@ -171,11 +156,8 @@ describe('the assistant loop', () => {
   })
 
   it('handles two tool calls in one turn: the read runs, the write waits, both results go back together', async () => {
-    const t = await start([])
-    const deal = await someDeal(t)
-    await t.close()
-    opened.pop()
-    const script = scriptedModel([
+    const deal = seedDeal()
+    const t2 = await start([
       {
         toolCalls: [
           { name: 'search_records', input: { type: 'deal', text: String(deal.fields.name) } },
@@ -184,9 +166,7 @@ describe('the assistant loop', () => {
       },
       { text: 'Updated.' }
     ])
-    const t2 = await openTestApp(dir.path, { model: () => script.model })
-    opened.push(t2)
-    await t2.signIn('maria')
+    const script = t2.script
     const c = await t2.h['conversations.create']({})
     await t2.say(c.id, 'Find and update')
     expect(script.prompts).toHaveLength(1)
@@ -198,14 +178,8 @@ describe('the assistant loop', () => {
   })
 
   it('supersedes an approval when the record changed, and shows a fresh card with the new values', async () => {
-    const t = await start([])
-    const deal = await someDeal(t)
-    await t.close()
-    opened.pop()
-    const script = scriptedModel([{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 777 } } }] }])
-    const t2 = await openTestApp(dir.path, { model: () => script.model })
-    opened.push(t2)
-    await t2.signIn('maria')
+    const deal = seedDeal()
+    const t2 = await start([{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 777 } } }] }])
     const c = await t2.h['conversations.create']({})
     await t2.say(c.id, 'Set amount')
     const [pending] = await t2.h['actions.inbox']({})
@@ -224,14 +198,8 @@ describe('the assistant loop', () => {
   })
 
   it('fails an approved action cleanly when the permission was revoked in between, writing nothing', async () => {
-    const t = await start([])
-    const deal = await someDeal(t)
-    await t.close()
-    opened.pop()
-    const script = scriptedModel([{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { stage: 'qualification' } } }] }, { text: 'It failed.' }])
-    const t2 = await openTestApp(dir.path, { model: () => script.model })
-    opened.push(t2)
-    await t2.signIn('maria')
+    const deal = seedDeal()
+    const t2 = await start([{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { stage: 'qualification' } } }] }, { text: 'It failed.' }])
     const c = await t2.h['conversations.create']({})
     await t2.say(c.id, 'Move it')
     const [pending] = await t2.h['actions.inbox']({})
@@ -246,14 +214,8 @@ describe('the assistant loop', () => {
   })
 
   it('reconciles an action left executing by a crash: applied → succeeded without re-running; not applied → runs once', async () => {
-    const t = await start([])
-    const deal = await someDeal(t)
-    await t.close()
-    opened.pop()
-    const script = scriptedModel([{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 9001 } } }] }])
-    const t2 = await openTestApp(dir.path, { model: () => script.model })
-    opened.push(t2)
-    await t2.signIn('maria')
+    const deal = seedDeal()
+    const t2 = await start([{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 9001 } } }] }])
     const c = await t2.h['conversations.create']({})
     await t2.say(c.id, 'Set amount')
     const [pending] = await t2.h['actions.inbox']({})
@@ -271,14 +233,8 @@ describe('the assistant loop', () => {
   })
 
   it('refuses to send while an action waits, and Stop cancels it so it can never run', async () => {
-    const t = await start([])
-    const deal = await someDeal(t)
-    await t.close()
-    opened.pop()
-    const script = scriptedModel([{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 5 } } }] }])
-    const t2 = await openTestApp(dir.path, { model: () => script.model })
-    opened.push(t2)
-    await t2.signIn('maria')
+    const deal = seedDeal()
+    const t2 = await start([{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 5 } } }] }])
     const c = await t2.h['conversations.create']({})
     await t2.say(c.id, 'Set amount')
     await expect(t2.h['conversations.send']({ conversationId: c.id, text: 'another thing' })).rejects.toThrow(/waiting for your decision/)

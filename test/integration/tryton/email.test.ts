@@ -2,8 +2,9 @@
 // check that the sender may read the record an email is about; the connector must, first.
 import { beforeEach, describe, expect, it } from 'vitest'
 import { TrytonConnector } from '../../../src/main/crm/tryton'
-import { CrmError, type CrmSession } from '../../../src/main/crm/types'
+import { type CrmSession } from '../../../src/main/crm/types'
 import { DB_NAME, useTrytonServer, type SeedUser } from './server'
+import { crmError } from '../../support/crm-error'
 
 const server = useTrytonServer()
 const connector = new TrytonConnector()
@@ -22,15 +23,7 @@ async function emailCount(): Promise<number> {
   return (await admin.ids('ir.email', [])).length
 }
 
-async function caught(p: Promise<unknown>): Promise<CrmError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof CrmError) return e
-    throw e
-  }
-  throw new Error('expected a CrmError, but the call succeeded')
-}
+const caught = crmError
 
 describe('Tryton email', () => {
   beforeEach(() => server().sink.clear())

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { TrytonConnector } from '../../../src/main/crm/tryton'
 import { CrmError } from '../../../src/main/crm/types'
 import { DB_NAME, useTrytonServer } from './server'
+import { crmError } from '../../support/crm-error'
 
 const server = useTrytonServer()
 
@@ -13,15 +14,7 @@ function creds(login: string, password: string, serverUrl = server().url) {
   return { kind: 'tryton' as const, serverUrl, database: DB_NAME, login, password }
 }
 
-async function caught(p: Promise<unknown>): Promise<CrmError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof CrmError) return e
-    throw e
-  }
-  throw new Error('expected a CrmError, but the call succeeded')
-}
+const caught = crmError
 
 /** A fetch that remembers the last Authorization header the connector sent. */
 function capturingFetch(): { fetch: typeof fetch; lastAuth: () => string } {

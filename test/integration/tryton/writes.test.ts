@@ -3,8 +3,9 @@
 // someone else, stops the write cleanly.
 import { describe, expect, it } from 'vitest'
 import { TrytonConnector } from '../../../src/main/crm/tryton'
-import { CrmError, type CrmSession } from '../../../src/main/crm/types'
+import { type CrmSession } from '../../../src/main/crm/types'
 import { DB_NAME, useTrytonServer, type SeedUser } from './server'
+import { crmError } from '../../support/crm-error'
 
 const server = useTrytonServer()
 const connector = new TrytonConnector()
@@ -24,15 +25,7 @@ async function withSession<T>(u: SeedUser, fn: (s: CrmSession) => Promise<T>): P
 
 const OPP_FIELDS = ['description', 'amount', 'state', 'end_date', 'party', 'employee', 'write_date']
 
-async function caught(p: Promise<unknown>): Promise<CrmError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof CrmError) return e
-    throw e
-  }
-  throw new Error('expected a CrmError, but the call succeeded')
-}
+const caught = crmError
 
 describe('Tryton writes', () => {
   it('the sales rep updates their own deal; Tryton has the new values and the version moves', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { afterEach } from 'vitest'
 import { sampleAdmin } from '../../../src/main/crm/sample/admin'
 import { SampleConnector, SampleWorkspaceServer, type SampleServerOptions } from '../../../src/main/crm/sample/index'
-import { CrmError, type CrmSession } from '../../../src/main/crm/types'
+import { type CrmSession } from '../../../src/main/crm/types'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -26,13 +26,4 @@ export async function workspace(options: SampleServerOptions & { dir?: string } 
   return { dir, server, connector, admin: sampleAdmin(server), as }
 }
 
-/** Awaits a promise expected to fail with a CrmError and returns it. */
-export async function crmError(p: Promise<unknown>): Promise<CrmError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof CrmError) return e
-    throw e
-  }
-  throw new Error('expected a CrmError, but the call succeeded')
-}
+export { crmError } from '../../support/crm-error'

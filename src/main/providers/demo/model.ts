@@ -4,6 +4,7 @@
 // matches the request against the documented patterns in ./requests.ts, and drives the same tool
 // calls, policy and ledger as a real model would.
 import type { LanguageModel } from 'ai'
+import type { OverdueInvoice } from '../../crm/types'
 import { DEMO_DISPLAY_NAME, DEMO_MODEL_ID, DEMO_PROVIDER_ID } from '../factory'
 import { DEMO_EXAMPLES, parseRequest, type DemoRequest } from './requests'
 
@@ -213,16 +214,8 @@ interface RecordLike {
   fields?: Record<string, unknown>
 }
 
-interface InvoiceLike {
-  id: string
-  number: string
-  account: { id: string; name: string }
-  dueDate: string
-  daysOverdue: number
-  total: number
-  amountOpen: number
-  currency: string
-}
+/** An overdue invoice as list_overdue_invoices returns it. */
+type InvoiceLike = OverdueInvoice
 
 interface AutomationLike {
   id: string
