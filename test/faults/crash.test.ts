@@ -36,7 +36,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
-  console.log(`crash trials: seed ${initialSeed}; ${outcomes.length} trials; states found at restart: ${JSON.stringify(countBy(outcomes.map((o) => o.stateAtRestart)))}`)
+  console.log(`crash trials: seed ${initialSeed}; ${outcomes.length} trials; states on disk when killed: ${JSON.stringify(countBy(outcomes.map((o) => o.stateAtRestart)))}`)
   await host?.dispose()
 })
 
@@ -63,9 +63,11 @@ describe.sequential(`kill -9 between proposal and result (${TRIALS} trials)`, ()
       await host.kill9()
       client.close()
 
+      // What the crash left on disk, before start-up recovery reads it.
+      const onDisk = readLedger(host.dataDir).get(action.id)?.state ?? 'missing'
+      const stateAtRestart = onDisk === 'executing' ? `executing, CRM ${effectsFor(action.id) ? 'already applied' : 'not yet called'}` : onDisk
       info = await host.start()
       client = await HostClient.connect(info.port, info.token)
-      const stateAtRestart = (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.id === action.id)!.state
       // Finish as a user would: approve what is still waiting, settle nothing by hand.
       const final = await client.waitFor(async () => {
         const current = (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.id === action.id)!

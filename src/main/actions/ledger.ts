@@ -4,9 +4,9 @@
 // proposal before its card is shown, a decision before the reply, `executing` before the side
 // effect. Layout (bench/results.md has the figures behind it): actions still in play live in
 // OPEN_BUCKETS small electron-store files chosen by id, so a change rewrites one small file
-// whatever the ledger's size; settled actions move to one file per day of creation, which is
-// written once per settlement and dropped whole after RETENTION_DAYS (the audit log keeps the
-// permanent record). One file for everything grew linearly and missed the targets at 10,000.
+// whatever the ledger's size; settled actions move to one file per day of creation, read only
+// when something asks for a settled action, and dropped whole after RETENTION_DAYS (the audit log
+// keeps the permanent record). One file for everything grew linearly and missed the targets.
 import { randomUUID } from 'node:crypto'
 import type { ActionCard, ActionState, ActionView } from '../../shared/domain'
 import { TERMINAL_STATES } from '../../shared/domain'
@@ -74,41 +74,48 @@ export interface LedgerOptions {
 export class ActionLedger {
   private readonly shards = new Map<string, JsonStore<Shard>>()
   private readonly byId = new Map<string, ActionRecord>()
+  /** Settled shards not read yet: start-up reads only the actions still in play. */
+  private unreadClosed: string[]
 
   constructor(private readonly options: LedgerOptions) {
-    const oldest = dayOf(options.clock() - RETENTION_DAYS * 86_400_000)
+    const oldest = `closed-${dayOf(options.clock() - RETENTION_DAYS * 86_400_000)}`
     const names = options.stores.list('ledger')
-    // Settled shards first, so an action found in both (a crash between the two writes of a
-    // settlement) is known as settled, and is then removed from its open bucket.
-    const ordered = [...names.filter((n) => n.startsWith('closed-')), ...names.filter((n) => n.startsWith('open-'))]
-    const stale: string[] = []
-    for (const name of ordered) {
-      if (name.startsWith('closed-') && name.slice('closed-'.length) < oldest) {
-        this.shard(name).remove()
-        continue
-      }
+    for (const name of names.filter((n) => n.startsWith('closed-') && n < oldest)) this.shard(name).remove()
+    this.unreadClosed = names.filter((n) => n.startsWith('closed-') && n >= oldest)
+    // Open shards are authoritative: every change is written there first (see save), so the
+    // newest state of any action still in play, or just settled, is in an open shard.
+    const settledInOpen: ActionRecord[] = []
+    for (const name of names.filter((n) => n.startsWith('open-'))) {
       for (const action of Object.values(this.shard(name).read().actions ?? {})) {
-        if (this.byId.has(action.id)) stale.push(action.id)
-        else this.byId.set(action.id, action)
+        this.byId.set(action.id, action)
+        if (isTerminal(action.state)) settledInOpen.push(action)
       }
     }
-    for (const id of stale) this.dropFromOpen(id)
+    // A crash interrupted a settlement after its first write: finish moving it now.
+    for (const action of settledInOpen) this.archive(action)
   }
 
+  /** The number of actions in the ledger, settled ones included. */
   get size(): number {
+    this.readClosed()
     return this.byId.size
   }
 
   get(id: string): ActionRecord | undefined {
+    const found = this.byId.get(id)
+    if (found) return found
+    this.readClosed()
     return this.byId.get(id)
   }
 
   all(): ActionRecord[] {
+    this.readClosed()
     return [...this.byId.values()]
   }
 
   inState(...states: ActionState[]): ActionRecord[] {
-    return this.all().filter((a) => states.includes(a.state))
+    if (states.some(isTerminal)) this.readClosed()
+    return [...this.byId.values()].filter((a) => states.includes(a.state))
   }
 
   forConversation(conversationId: string): ActionRecord[] {
@@ -191,21 +198,37 @@ export class ActionLedger {
       .map((a) => this.transition(a.id, 'expired'))
   }
 
+  /**
+   * Writes an action's new state before anyone hears of it. Every state goes to the action's open
+   * shard first, settled ones included; a settled action is then copied to its day's shard and
+   * dropped from the open one. A crash between those writes leaves the open shard authoritative,
+   * and start-up finishes the move. Hot-path writes (proposal, decision, executing) touch one
+   * small file.
+   */
   private save(action: ActionRecord): void {
-    const previous = this.byId.get(action.id)
-    const wasOpen = previous !== undefined && !isTerminal(previous.state)
-    const store = this.shard(isTerminal(action.state) ? closedShardOf(action) : openShardOf(action.id))
-    // Write first, then publish: a crash between the two leaves the old state everywhere.
-    store.write({ actions: { ...store.read().actions, [action.id]: action } })
-    if (isTerminal(action.state) && wasOpen) this.dropFromOpen(action.id)
+    const open = this.shard(openShardOf(action.id))
+    open.write({ actions: { ...open.read().actions, [action.id]: action } })
     this.byId.set(action.id, action)
+    if (isTerminal(action.state)) this.archive(action)
     this.options.onChange?.(action)
   }
 
-  private dropFromOpen(id: string): void {
-    const store = this.shard(openShardOf(id))
-    const { [id]: gone, ...rest } = store.read().actions
-    if (gone) store.write({ actions: rest })
+  private archive(action: ActionRecord): void {
+    const closed = this.shard(closedShardOf(action))
+    closed.write({ actions: { ...closed.read().actions, [action.id]: action } })
+    const open = this.shard(openShardOf(action.id))
+    const { [action.id]: _moved, ...rest } = open.read().actions
+    open.write({ actions: rest })
+  }
+
+  /** Reads the settled shards, once, when something needs settled actions. */
+  private readClosed(): void {
+    for (const name of this.unreadClosed.splice(0)) {
+      for (const action of Object.values(this.shard(name).read().actions ?? {})) {
+        // Anything also in an open shard is newer there.
+        if (!this.byId.has(action.id)) this.byId.set(action.id, action)
+      }
+    }
   }
 
   private shard(name: string): JsonStore<Shard> {
