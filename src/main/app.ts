@@ -107,7 +107,7 @@ export function createApp(adapters: AppAdapters) {
     policy: catalog.list().map((ability) => {
       const decision = policyFor(ability.name)
       return {
-        ability: { name: ability.name, title: ability.title, effect: ability.effect, description: ability.description },
+        ability: { name: ability.name, title: ability.title, effect: ability.effect, description: ability.description, summary: ability.summary },
         setting: settings.confirmation()?.[ability.name] ?? 'default',
         decision: decision.decision,
         reason: decision.reason,

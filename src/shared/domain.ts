@@ -159,7 +159,10 @@ export const abilityInfoSchema = z.object({
   name: z.string(),
   title: z.string(),
   effect: effectSchema,
-  description: z.string()
+  /** Told to the model. */
+  description: z.string(),
+  /** Shown to people, e.g. in Settings. */
+  summary: z.string()
 })
 export type AbilityInfo = z.infer<typeof abilityInfoSchema>
 

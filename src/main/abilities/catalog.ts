@@ -17,6 +17,6 @@ export class AbilityCatalog {
   }
 
   info(): AbilityInfo[] {
-    return this.list().map((a) => ({ name: a.name, title: a.title, effect: a.effect, description: a.description }))
+    return this.list().map((a) => ({ name: a.name, title: a.title, effect: a.effect, description: a.description, summary: a.summary }))
   }
 }

@@ -36,6 +36,7 @@ async function mustGet(ctx: AbilityContext, type: RecordType, id: string): Promi
 
 const searchRecords: ReadAbility<{ type: RecordType; text?: string; where?: Record<string, FieldValue>; limit?: number }> = {
   name: 'search_records',
+  summary: 'Looks up accounts, contacts, deals or invoices you can see.',
   title: 'Search records',
   effect: 'read',
   description:
@@ -54,6 +55,7 @@ const searchRecords: ReadAbility<{ type: RecordType; text?: string; where?: Reco
 
 const getRecord: ReadAbility<{ type: RecordType; id: string }> = {
   name: 'get_record',
+  summary: 'Opens one record you can see.',
   title: 'Open a record',
   effect: 'read',
   description: 'Get one CRM record by type and id, with all its fields.',
@@ -66,6 +68,7 @@ const getRecord: ReadAbility<{ type: RecordType; id: string }> = {
 
 const listOverdueInvoices: ReadAbility<Record<string, never>> = {
   name: 'list_overdue_invoices',
+  summary: 'Lists invoices past their due date with money still owed.',
   title: 'List overdue invoices',
   effect: 'read',
   description: 'List invoices whose due date has passed and that still have an amount open, with days overdue and amounts.',
@@ -78,6 +81,7 @@ const listOverdueInvoices: ReadAbility<Record<string, never>> = {
 
 const listAutomations: ReadAbility<Record<string, never>> = {
   name: 'list_automations',
+  summary: "Lists your CRM's automations and whether each is on.",
   title: 'List automations',
   effect: 'read',
   description: 'List the CRM automations with whether each is switched on and what it does.',
@@ -90,6 +94,7 @@ const listAutomations: ReadAbility<Record<string, never>> = {
 
 const createRecord: WriteAbility<{ type: 'account' | 'contact' | 'deal'; fields: Record<string, FieldValue> }> = {
   name: 'create_record',
+  summary: 'Adds a new account, contact or deal.',
   title: 'Create a record',
   effect: 'write',
   description: 'Create a new account, contact or deal with the given fields. Waits for the user\'s approval.',
@@ -112,6 +117,7 @@ const createRecord: WriteAbility<{ type: 'account' | 'contact' | 'deal'; fields:
 
 const updateRecord: WriteAbility<{ type: RecordType; id: string; fields: Record<string, FieldValue> }> = {
   name: 'update_record',
+  summary: "Changes fields of an account, contact or deal, such as a deal's stage or amount.",
   title: 'Update a record',
   effect: 'write',
   description:
@@ -143,6 +149,7 @@ const updateRecord: WriteAbility<{ type: RecordType; id: string; fields: Record<
 
 const sendMessage: WriteAbility<{ to: string[]; subject: string; body: string; about?: { type: RecordType; id: string } }> = {
   name: 'send_message',
+  summary: 'Sends an email from your CRM to your contacts.',
   title: 'Send an email',
   effect: 'write',
   description:
@@ -180,6 +187,7 @@ const sendMessage: WriteAbility<{ to: string[]; subject: string; body: string; a
 function automationSwitch(active: boolean): WriteAbility<{ automationId: string }> {
   return {
     name: active ? 'enable_automation' : 'disable_automation',
+    summary: active ? 'Switches on an automation, which then runs by itself.' : 'Switches off an automation.',
     title: active ? 'Switch an automation on' : 'Switch an automation off',
     effect: 'write',
     description: active

@@ -14,6 +14,8 @@ interface AbilityBase<I> {
   title: string
   /** Told to the model: what the ability does and when to use it. */
   description: string
+  /** Told to people (Settings): what it does, in plain words. */
+  summary: string
   inputSchema: z.ZodType<I>
 }
 

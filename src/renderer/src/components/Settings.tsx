@@ -110,7 +110,7 @@ function PolicyRowView({ row }: { row: PolicyRow }) {
     <tr data-ability={row.ability.name}>
       <th scope="row">
         <span className="policy-table__title">{row.ability.title}</span>
-        <span className="policy-table__desc">{row.ability.description}</span>
+        <span className="policy-table__desc">{row.ability.summary}</span>
       </th>
       <td>
         <span className={`effect-badge effect-badge--${row.ability.effect}`}>{row.ability.effect}</span>

@@ -109,14 +109,14 @@ export function settingsView(overrides: Partial<SettingsView> = {}): SettingsVie
     expiryHours: 48,
     policy: [
       {
-        ability: { name: 'crm.search', title: 'Search records', effect: 'read', description: 'Find records' },
+        ability: { name: 'crm.search', title: 'Search records', effect: 'read', description: 'Find records', summary: 'Find records' },
         setting: 'default',
         decision: 'allow',
         reason: 'Reads run without asking',
         lockedBy: null
       },
       {
-        ability: { name: 'crm.sendMessage', title: 'Send a message', effect: 'write', description: 'Email a contact' },
+        ability: { name: 'crm.sendMessage', title: 'Send a message', effect: 'write', description: 'Email a contact', summary: 'Email a contact' },
         setting: 'default',
         decision: 'ask',
         reason: 'Writes ask first',
