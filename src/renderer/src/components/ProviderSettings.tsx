@@ -21,6 +21,7 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
   const [model, setModel] = useState(provider.kind === initialKind ? provider.model : KINDS.find((k) => k.kind === initialKind)!.model)
   const [baseURL, setBaseURL] = useState(provider.kind === initialKind ? (provider.baseURL ?? '') : '')
   const [apiKey, setApiKey] = useState('')
+  const [openaiApi, setOpenaiApi] = useState<'responses' | 'chat'>('responses')
   const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [consent, setConsent] = useState<ConsentText | null>(null)
@@ -51,7 +52,8 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
           kind,
           model: model.trim(),
           ...(baseURL.trim() ? { baseURL: baseURL.trim() } : {}),
-          ...(apiKey ? { apiKey } : {})
+          ...(apiKey ? { apiKey } : {}),
+          ...(kind === 'openai' ? { api: openaiApi } : {})
         })
       ).unwrap()
       setConsent(text)
@@ -169,6 +171,15 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
               onChange={(e) => setBaseURL(e.target.value)}
             />
           </label>
+          {kind === 'openai' && (
+            <label className="field">
+              <span className="field__label">API</span>
+              <select className="select" data-testid="provider-api" value={openaiApi} onChange={(e) => setOpenaiApi(e.target.value as 'responses' | 'chat')}>
+                <option value="responses">Responses (recommended)</option>
+                <option value="chat">Chat Completions (for proxies that only offer it)</option>
+              </select>
+            </label>
+          )}
           <label className="field">
             <span className="field__label">API key{compatible ? ' (optional for local servers)' : ''}</span>
             <input
