@@ -7,7 +7,7 @@ import { crmAbilities } from './abilities/crm-abilities'
 import { checkAccess, type AccessRule } from './access/access'
 import { AccountService } from './accounts/accounts'
 import { ActionLedger, toView } from './actions/ledger'
-import { Assistant, type AssistantDeps } from './assistant/assistant'
+import { Assistant, AssistantError, type AssistantDeps } from './assistant/assistant'
 import { AuditLog } from './audit/audit-log'
 import { ConversationStore, summaryOf, viewOf } from './conversations/store'
 import type { CrmConnector } from './crm/types'
@@ -130,7 +130,7 @@ export function createApp(adapters: AppAdapters) {
     },
     'conversations.get': async ({ conversationId }) => {
       const conversation = conversations.get(conversationId)
-      if (!conversation || conversation.userId !== currentUserId()) throw new Error('No such conversation.')
+      if (!conversation || conversation.userId !== currentUserId()) throw new AssistantError('not_found', 'No such conversation.')
       return viewOf(conversation)
     },
     'conversations.create': async () => summaryOf(assistant.createConversation()),
@@ -163,7 +163,7 @@ export function createApp(adapters: AppAdapters) {
     'actions.settle': (input) => assistant.settle(input),
     'settings.get': async () => settingsView(),
     'settings.setConfirmation': async ({ ability, setting }) => {
-      if (!catalog.get(ability)) throw new Error(`Unknown ability ${ability}.`)
+      if (!catalog.get(ability)) throw new AssistantError('not_found', `Unknown ability ${ability}.`)
       settings.setConfirmation(ability, setting)
       return settingsView()
     },
@@ -205,7 +205,7 @@ export function createApp(adapters: AppAdapters) {
 
   function requireUserId(): string {
     const id = currentUserId()
-    if (!id) throw new Error('Sign in to your CRM first.')
+    if (!id) throw new AssistantError('not_signed_in', 'Sign in to your CRM first.')
     return id
   }
 

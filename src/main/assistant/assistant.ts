@@ -10,7 +10,7 @@ import type { AbilityCatalog } from '../abilities/catalog'
 import type { Ability, AbilityContext, WriteAbility } from '../abilities/types'
 import { checkAccess, type AccessRule } from '../access/access'
 import { explain, SessionUnavailableError, type AccountService } from '../accounts/accounts'
-import { DecisionRefusedError, isTerminal, toView, type ActionLedger, type ActionRecord } from '../actions/ledger'
+import { DecisionRefusedError, toView, type ActionLedger, type ActionRecord } from '../actions/ledger'
 import type { AuditLog } from '../audit/audit-log'
 import { ConversationStore, summaryOf, upsertEntry, type ConversationRecord } from '../conversations/store'
 import { CrmError, type CrmSession } from '../crm/types'
@@ -101,6 +101,9 @@ export class Assistant {
           reason: 'The user stopped the conversation before deciding. The action was cancelled and did not run. Do not retry it unless asked.'
         }, 'cancelled', 'Cancelled', { continueWhenComplete: false })
       }
+      const conversation = this.deps.conversations.get(conversationId)
+      if (conversation && !conversation.openStep && !this.running.has(conversationId)) this.setStatus(conversationId, 'idle')
+      this.refreshBadge()
     })
   }
 
@@ -133,7 +136,7 @@ export class Assistant {
       } catch (error) {
         const current = this.deps.ledger.get(input.actionId)
         if (current) this.auditAction(current, 'refused', error instanceof Error ? error.message : String(error))
-        if (current?.state === 'expired') this.markToolEntry(current, 'error', 'Expired without a decision; it did not run.')
+        if (current?.state === 'expired') this.closeExpired(current)
         throw error
       }
       this.auditAction(action, 'decided', action.state)
@@ -202,9 +205,19 @@ export class Assistant {
   sweep(): void {
     for (const expired of this.deps.ledger.sweepExpired()) {
       this.auditAction(expired, 'expired', 'expired')
-      this.markToolEntry(expired, 'error', 'Expired without a decision; it did not run.')
+      this.closeExpired(expired)
     }
     this.refreshBadge()
+  }
+
+  /** An expired action's tool call gets its answer, so the conversation is not left waiting forever. */
+  private closeExpired(action: ActionRecord): void {
+    this.recordResult(action.conversationId, action.toolCallId, {
+      type: 'execution-denied',
+      reason: 'The user did not decide in time: the action expired and did not run. Do not propose it again unless asked.'
+    }, 'error', 'Expired without a decision; it did not run.', { continueWhenComplete: false })
+    const conversation = this.deps.conversations.get(action.conversationId)
+    if (conversation && !conversation.openStep && conversation.status === 'waiting') this.setStatus(action.conversationId, 'idle')
   }
 
   /** Resolves once nothing started by this service is still running (tests, shutdown). */
@@ -780,4 +793,3 @@ function toJsonValue(value: unknown): import('@ai-sdk/provider').JSONValue {
   return JSON.parse(JSON.stringify(value ?? null))
 }
 
-export { isTerminal }

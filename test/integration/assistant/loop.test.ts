@@ -153,6 +153,9 @@ describe('the assistant loop', () => {
     await expect(t2.h['actions.decide']({ actionId: pending.id, hash: pending.hash, decision: 'approve' })).rejects.toThrow(/expired/)
     expect(t2.app.ledger.get(pending.id)?.state).toBe('expired')
     expect(await t2.admin.effectCount(pending.id)).toBe(0)
+    // The conversation is not left waiting: the model is told it expired, and the user can go on.
+    expect((await t2.h['conversations.get']({ conversationId: c.id })).status).toBe('idle')
+    await expect(t2.h['conversations.send']({ conversationId: c.id, text: 'What now?' })).resolves.toEqual({ ok: true })
   })
 
   it('handles two tool calls in one turn: the read runs, the write waits, both results go back together', async () => {
@@ -241,6 +244,8 @@ describe('the assistant loop', () => {
     const [pending] = await t2.h['actions.inbox']({})
     await t2.h['conversations.stop']({ conversationId: c.id })
     expect(t2.app.ledger.get(pending.id)?.state).toBe('cancelled')
+    expect((await t2.h['conversations.get']({ conversationId: c.id })).status).toBe('idle')
+    expect(t2.notifier.badge).toBe(0)
     await expect(t2.h['actions.decide']({ actionId: pending.id, hash: pending.hash, decision: 'approve' })).rejects.toThrow()
     expect(await t2.admin.effectCount(pending.id)).toBe(0)
   })
