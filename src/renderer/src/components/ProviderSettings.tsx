@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import type { ConsentText, ProviderKind, ProviderView } from '../../../shared/domain'
-import { errorMessage } from '../api/errors'
+import { useBusyTask } from '../hooks/useBusyTask'
 import { formatDateTime } from '../format'
 import { useAppDispatch } from '../store/hooks'
 import { prepareProvider, useDemoProvider, withdrawConsent } from '../store/thunks'
@@ -22,8 +22,7 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
   const [baseURL, setBaseURL] = useState(provider.kind === initialKind ? (provider.baseURL ?? '') : '')
   const [apiKey, setApiKey] = useState('')
   const [openaiApi, setOpenaiApi] = useState<'responses' | 'chat'>('responses')
-  const [busy, setBusy] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, run } = useBusyTask()
   const [consent, setConsent] = useState<ConsentText | null>(null)
 
   const changeKind = (next: RealKind) => {
@@ -32,17 +31,6 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
     if (!model || model === previousDefault) setModel(KINDS.find((k) => k.kind === next)!.model)
   }
 
-  async function run(key: string, task: () => Promise<unknown>): Promise<void> {
-    setBusy(key)
-    setError(null)
-    try {
-      await task()
-    } catch (e) {
-      setError(errorMessage(e))
-    } finally {
-      setBusy(null)
-    }
-  }
 
   const submit = (e: FormEvent) => {
     e.preventDefault()

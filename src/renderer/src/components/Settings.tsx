@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { useBusyTask } from '../hooks/useBusyTask'
 import type { AppState, ConfirmationSetting, Decision, PolicyRow } from '../../../shared/domain'
 import { errorMessage } from '../api/errors'
 import { hostOf } from '../format'
@@ -199,21 +200,8 @@ function ExpirySetting({ hours }: { hours: number }) {
 
 function Accounts({ app, startAdding }: { app: AppState; startAdding: boolean }) {
   const dispatch = useAppDispatch()
-  const [busy, setBusy] = useState<string | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, run } = useBusyTask()
   const [adding, setAdding] = useState(startAdding)
-
-  const run = async (key: string, task: () => Promise<unknown>) => {
-    setBusy(key)
-    setError(null)
-    try {
-      await task()
-    } catch (e) {
-      setError(errorMessage(e))
-    } finally {
-      setBusy(null)
-    }
-  }
 
   return (
     <div className="accounts">
