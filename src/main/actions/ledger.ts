@@ -151,7 +151,7 @@ export class ActionLedger {
 
   /** Moves an action to `to`, validating the move, and writes it before returning. */
   transition(id: string, to: ActionState, patch: Partial<Pick<ActionRecord, 'decidedAt' | 'decidedBy' | 'declineReason' | 'resultSummary' | 'error' | 'supersededBy'>> = {}): ActionRecord {
-    const current = this.byId.get(id)
+    const current = this.get(id)
     if (!current) throw new DecisionRefusedError('not_found', `No action ${id}`)
     assertTransition(current.state, to)
     const now = this.options.clock()
@@ -165,7 +165,7 @@ export class ActionLedger {
    * its card; both, the state, the expiry and the deciding user are checked here.
    */
   decide(input: { id: string; hash: string; decision: 'approve' | 'decline'; userId: string; reason?: string }): ActionRecord {
-    const action = this.byId.get(input.id)
+    const action = this.get(input.id)
     if (!action) throw new DecisionRefusedError('not_found', 'This action no longer exists.')
     if (action.hash !== input.hash) {
       throw new DecisionRefusedError('hash_mismatch', 'This decision does not match the card that was shown. Nothing was done.')

@@ -444,3 +444,21 @@ describe('ActionLedger: restore', () => {
     expect(onCorruptLater).not.toHaveBeenCalled()
   })
 })
+
+describe('settled actions read on first use', () => {
+  it('a decision on an action settled before a restart says it can no longer be decided', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'countersign-ledger-lazy-'))
+    try {
+      const open = () => new ActionLedger({ stores: createNodeStoreFactory(dir), clock: Date.now, expiryHours: () => 48 })
+      const first = open()
+      const card = { summary: 's', detail: { kind: 'read' as const, inputs: [] } }
+      const action = first.propose({ conversationId: 'c', toolCallId: 't', ability: 'update_record', abilityTitle: 'Update', input: {}, recordVersion: '1', card, userId: 'u', userName: 'U', provider: 'p', model: 'm' }, 'pending')
+      first.decide({ id: action.id, hash: action.hash, decision: 'decline', userId: 'u' })
+      const second = open()
+      expect(() => second.decide({ id: action.id, hash: action.hash, decision: 'approve', userId: 'u' })).toThrow(/declined; it can no longer be decided/)
+      expect(second.get(action.id)?.state).toBe('declined')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
