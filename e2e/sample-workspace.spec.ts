@@ -1,6 +1,6 @@
 // The sample workspace as two different people: each sees only what their role allows, and a
 // deal update shows its current and proposed values before it is applied.
-import { readFile } from 'node:fs/promises'
+import { readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ask, card, expect, openApp, signInSample, test } from './fixtures'
 
@@ -44,4 +44,36 @@ test('a deal update shows old and new values on its card and is applied after ap
   const ws = JSON.parse(await readFile(join(host.dataDir, 'sample-workspace', 'workspace.json'), 'utf8'))
   const deal = ws.records.deal.find((d: { fields: { name: string } }) => d.fields.name === 'Teak decking supply contract')
   expect(deal.fields.stage).toBe('proposal')
+})
+
+test('a deal edited by someone else after the card was shown: the approval is void and a fresh card shows the new values', async ({ page, host }) => {
+  await openApp(page, host)
+  await signInSample(page, 'maria')
+  await ask(page, 'Set the amount of deal Kayak rack fixtures to 25000')
+  const first = card(page)
+  await expect(first).toHaveAttribute('data-state', 'pending')
+  await expect(first.getByTestId('card-detail')).toContainText('22,400')
+
+  // Sam edits the deal in the CRM meanwhile (another process replaces the workspace file).
+  const file = join(host.dataDir, 'sample-workspace', 'workspace.json')
+  const ws = JSON.parse(await readFile(file, 'utf8'))
+  const deal = ws.records.deal.find((d: { fields: { name: string } }) => d.fields.name === 'Kayak rack fixtures')
+  deal.fields.amount = 23100
+  deal.revision += 1
+  await writeFile(`${file}.edit`, JSON.stringify(ws))
+  await rename(`${file}.edit`, file)
+
+  await first.getByTestId('approve-button').click()
+  const old = page.locator(`[data-testid="approval-card"][data-action-id="${await first.getAttribute('data-action-id')}"]`)
+  await expect(old).toHaveAttribute('data-state', 'superseded')
+  const fresh = page.locator('[data-testid="approval-card"][data-state="pending"]')
+  await expect(fresh.getByTestId('card-detail')).toContainText('23,100')
+  await expect(fresh.getByTestId('card-detail')).toContainText('25,000')
+
+  await fresh.getByTestId('approve-button').click()
+  await expect(page.locator('[data-testid="approval-card"][data-state="succeeded"]')).toHaveCount(1)
+  await host.stop()
+  const after = JSON.parse(await readFile(file, 'utf8'))
+  expect(after.records.deal.find((d: { fields: { name: string } }) => d.fields.name === 'Kayak rack fixtures').fields.amount).toBe(25000)
+  expect(after.effects).toHaveLength(1)
 })
