@@ -45,7 +45,10 @@ const noTryton: CrmConnector = {
   }
 }
 
-export async function openTestApp(dataDir: string, options: { model: () => LanguageModel; clock?: TestClock; providers?: ProviderService }) {
+export async function openTestApp(
+  dataDir: string,
+  options: { model: () => LanguageModel; clock?: TestClock; providers?: ProviderService; checkpoint?: Parameters<typeof createApp>[0]['checkpoint'] }
+) {
   const clock = options.clock ?? new TestClock()
   const stores = createNodeStoreFactory(dataDir)
   const sample = await SampleWorkspaceServer.open(dataDir, { now: () => new Date(clock.read()) })
@@ -58,7 +61,8 @@ export async function openTestApp(dataDir: string, options: { model: () => Langu
     clock: clock.read,
     connectors: { sample: new SampleConnector(sample), tryton: noTryton },
     providers: options.providers ?? stubProviders(options.model),
-    sampleUsers: listSampleUsers
+    sampleUsers: listSampleUsers,
+    checkpoint: options.checkpoint
   })
   await app.start()
   const admin = sampleAdmin(sample)

@@ -250,3 +250,56 @@ describe('the assistant loop', () => {
     expect(await t2.admin.effectCount(pending.id)).toBe(0)
   })
 })
+
+describe('an outcome the app cannot know', () => {
+  async function unknownOutcome() {
+    const deal = seedDeal()
+    // The script array stays ours: tests push the model's next steps onto it.
+    const steps: ScriptStep[] = [{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 31_337 } } }] }]
+    const script = scriptedModel(steps)
+    let dropConnection = false
+    const t = await openTestApp(dir.path, {
+      model: () => script.model,
+      // The CRM goes away after `executing` is on disk, before the call: the call fails in flight.
+      checkpoint: async (name) => {
+        if (name === 'executing-on-disk' && dropConnection) admin.setOffline(true)
+      }
+    })
+    const admin = t.admin
+    opened.push(t)
+    await t.signIn('maria')
+    const c = await t.h['conversations.create']({})
+    await t.say(c.id, 'Set the amount')
+    const [pending] = await t.h['actions.inbox']({})
+    dropConnection = true
+    await t.h['actions.decide']({ actionId: pending.id, hash: pending.hash, decision: 'approve' })
+    await t.app.assistant.idle()
+    dropConnection = false
+    admin.setOffline(false)
+    const action = t.app.ledger.get(pending.id)!
+    expect(action.state).toBe('outcome_unknown')
+    expect((await t.h['actions.inbox']({})).map((a) => a.id)).toContain(action.id)
+    return { t, steps, action, conversationId: c.id, deal }
+  }
+
+  it('"Run again" runs it once more, after re-checking, and the conversation continues', async () => {
+    const { t, steps, action, conversationId, deal } = await unknownOutcome()
+    steps.push({ text: 'Done now.' })
+    await t.h['actions.settle']({ actionId: action.id, hash: action.hash, resolution: 'run_again' })
+    await t.app.assistant.idle()
+    expect(t.app.ledger.get(action.id)?.state).toBe('succeeded')
+    expect(await t.admin.effectCount(action.id)).toBe(1)
+    expect((await t.admin.snapshot()).records.deal.find((d) => d.id === deal.id)?.fields.amount).toBe(31_337)
+    expect((await t.h['conversations.get']({ conversationId })).entries.at(-1)).toMatchObject({ kind: 'assistant', text: 'Done now.' })
+  })
+
+  it('"Mark as done" settles it without running anything', async () => {
+    const { t, steps, action } = await unknownOutcome()
+    steps.push({ text: 'Noted.' })
+    await t.h['actions.settle']({ actionId: action.id, hash: action.hash, resolution: 'mark_done' })
+    await t.app.assistant.idle()
+    expect(t.app.ledger.get(action.id)).toMatchObject({ state: 'succeeded', resultSummary: 'Marked as done by you.' })
+    expect(await t.admin.effectCount(action.id)).toBe(0)
+    await expect(t.h['actions.settle']({ actionId: action.id, hash: action.hash, resolution: 'run_again' })).rejects.toThrow(/succeeded/)
+  })
+})
