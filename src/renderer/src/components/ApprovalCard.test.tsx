@@ -232,4 +232,16 @@ describe('ApprovalCard', () => {
     expect(screen.getByTestId('card-detail').textContent).toContain('New contact')
     expect(screen.getByTestId('card-detail').textContent).toContain('Bo Chen')
   })
+
+  it('shows what a read will look up when the user asked to confirm reads', () => {
+    renderCard(
+      action({
+        ability: 'search_records',
+        card: { summary: 'Search records (type: "invoice").', detail: { kind: 'read', inputs: [{ label: 'type', value: '"invoice"' }, { label: 'text', value: '"Acme"' }] } }
+      })
+    )
+    const detail = screen.getByTestId('card-detail')
+    expect(detail.textContent).toContain('type')
+    expect(detail.textContent).toContain('"Acme"')
+  })
 })

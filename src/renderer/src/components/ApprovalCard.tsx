@@ -423,5 +423,24 @@ function Detail({ detail }: { detail: CardDetail }) {
           </div>
         </dl>
       )
+    case 'read':
+      // A read the user chose to confirm every time: what it will look up.
+      return (
+        <dl className="detail-list">
+          {detail.inputs.length === 0 ? (
+            <div className="detail-list__row">
+              <dt>Looks up</dt>
+              <dd>Everything this ability returns, with your permissions</dd>
+            </div>
+          ) : (
+            detail.inputs.map((input) => (
+              <div className="detail-list__row" key={input.label}>
+                <dt>{input.label}</dt>
+                <dd>{input.value}</dd>
+              </div>
+            ))
+          )}
+        </dl>
+      )
   }
 }
