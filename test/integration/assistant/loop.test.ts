@@ -91,8 +91,11 @@ describe('the assistant loop', () => {
     // Approving again does nothing: the action is no longer pending.
     await expect(t4.h['actions.decide']({ actionId: pending.id, hash: pending.hash, decision: 'approve' })).rejects.toThrow(/no longer be decided/)
     expect(await t4.admin.effectCount(pending.id)).toBe(1)
-    const audit = t4.app.audit.read().filter((e) => e.actionId === pending.id).map((e) => e.event)
-    expect(audit).toEqual(['proposed', 'decided', 'executed', 'refused'])
+    const audit = t4.app.audit.read().filter((e) => e.actionId === pending.id)
+    expect(audit.map((e) => e.event)).toEqual(['proposed', 'decided', 'executed', 'refused'])
+    // Who, what (the hash shown), which provider and model, and the outcome, on every entry.
+    for (const entry of audit) expect(entry).toMatchObject({ userId: 'u-maria', hash: pending.hash, provider: 'Test provider', model: 'scripted' })
+    expect(audit.map((e) => e.outcome)).toEqual([expect.stringContaining('pending'), 'approved', 'succeeded', expect.stringContaining('no longer be decided')])
   })
 
   it('sends a decline and its reason back to the model, and nothing runs', async () => {

@@ -35,11 +35,14 @@ async function openApp() {
     providers: stubProviders(() => script.model),
     sampleUsers: listSampleUsers
   })
+  app.events.subscribe((name, payload) => pushed.push(`${name} ${JSON.stringify(payload)}`))
   await app.start()
   return app
 }
 
 let app: Awaited<ReturnType<typeof openApp>>
+/** Everything pushed to the renderer, to prove no secret is ever sent there. */
+const pushed: string[] = []
 
 beforeAll(async () => {
   if (!process.env.COUNTERSIGN_KEYRING) throw new Error('Run this file inside scripts/with-keyring.sh (npm test does): it needs the real OS keychain.')
@@ -133,6 +136,15 @@ describe('the app on a real Tryton server', () => {
       const text = readFileSync(file, 'utf8')
       for (const secret of secretsToFind.slice(0, 2)) expect(text.includes(secret), `${file} contains a secret`).toBe(false)
       expect(/Session [A-Za-z0-9+/=]{16,}/.test(text), `${file} contains a session header`).toBe(false)
+    }
+  })
+
+  it('sent no password or session to the renderer, in any event or reply', async () => {
+    pushed.push(JSON.stringify(await app.handlers['app.getState']({})), JSON.stringify(await app.handlers['settings.get']({})))
+    expect(pushed.length).toBeGreaterThan(5)
+    for (const message of pushed) {
+      expect(message.includes(sam().password)).toBe(false)
+      expect(/Session [A-Za-z0-9+/=]{16,}/.test(message)).toBe(false)
     }
   })
 
