@@ -11,7 +11,10 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 120_000,
-          pool: 'forks'
+          pool: 'forks',
+          // electron-store imports electron; inlined, it sees the tests' `vi.mock('electron')`
+          // instead of the real package (whose binary cannot be fetched here).
+          server: { deps: { inline: ['electron-store'] } }
         }
       },
       {
