@@ -54,7 +54,13 @@ if (!app.requestSingleInstanceLock()) {
     forwardEvents(core.events, () => window)
 
     const open = () => {
-      window = createMainWindow({ BrowserWindow, preload: join(import.meta.dirname, '../preload/index.cjs'), rendererUrl, expectedOrigin })
+      window = createMainWindow({
+        BrowserWindow,
+        preload: join(import.meta.dirname, '../preload/index.cjs'),
+        rendererUrl,
+        expectedOrigin,
+        icon: join(import.meta.dirname, '../../resources/icon.png')
+      })
       window.on('closed', () => (window = null))
     }
     open()
