@@ -6,7 +6,9 @@ import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { ask, card, expect, openApp, signInSample, test } from './fixtures'
 
-const SHOTS = resolve(import.meta.dirname, '../docs/screenshots')
+// Screenshots to look at go to test-results/; UPDATE_SCREENSHOTS=1 refreshes the ones committed
+// in docs/screenshots, so a test run never changes tracked files.
+const SHOTS = resolve(import.meta.dirname, process.env.UPDATE_SCREENSHOTS ? '../docs/screenshots' : '../test-results/screenshots')
 
 test('demo: overdue invoices, then an approved reminder email lands in the outbox', async ({ page, host }) => {
   mkdirSync(SHOTS, { recursive: true })

@@ -3,7 +3,6 @@
 // browser client are all typed from these two objects.
 import { z } from 'zod'
 import {
-  accountSchema,
   actionViewSchema,
   appStateSchema,
   confirmationSettingSchema,
@@ -117,8 +116,7 @@ export const events = {
   'action.changed': actionViewSchema,
   'app.changed': appStateSchema,
   /** Main asks the window to show a card (a notification was clicked). */
-  'ui.focusAction': z.object({ actionId: z.string(), conversationId: z.string() }),
-  'accounts.changed': z.array(accountSchema)
+  'ui.focusAction': z.object({ actionId: z.string(), conversationId: z.string() })
 } as const
 
 export type RequestName = keyof typeof requests

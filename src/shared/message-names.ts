@@ -33,8 +33,7 @@ const EVENTS = {
   'conversation.entry': true,
   'action.changed': true,
   'app.changed': true,
-  'ui.focusAction': true,
-  'accounts.changed': true
+  'ui.focusAction': true
 } as const satisfies Record<EventName, true>
 
 export const REQUEST_NAME_LIST = Object.keys(REQUESTS) as RequestName[]

@@ -22,7 +22,3 @@ export function checkAccess(user: SessionUser | null, rule: AccessRule | null): 
     ? { allowed: true, reason: null }
     : { allowed: false, reason: `${rule.source} does not allow ${user.name} to use the assistant.` }
 }
-
-export interface AccessService {
-  rule(): AccessRule | null
-}

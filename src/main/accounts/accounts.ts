@@ -113,14 +113,6 @@ export class AccountService {
     else this.deps.onChange()
   }
 
-  /** Called when a CRM call says the session expired: sign in again from the keychain once. */
-  async reopen(): Promise<CrmSession> {
-    const account = this.active()
-    if (!account) throw new SessionUnavailableError('You are not signed in to your CRM.')
-    await this.open(account, await this.credentialsFor(account))
-    return this.session!
-  }
-
   private async open(account: Account, credentials: Credentials): Promise<void> {
     const session = await this.deps.connectors[account.kind].signIn(credentials)
     await this.replaceSession(session)

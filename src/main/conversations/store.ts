@@ -1,7 +1,7 @@
 // Conversations, one file each in the user's data folder: what the user sees (entries), what the
 // model sees (messages), and the tool calls of the current step still waiting for a result.
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileSync } from 'atomically'
 import type { ModelMessage, ToolResultPart } from 'ai'
@@ -95,10 +95,6 @@ export class ConversationStore {
     if (!current) throw new Error(`No conversation ${id}`)
     change(current)
     return current
-  }
-
-  exists(id: string): boolean {
-    return this.cache.has(id) && existsSync(join(this.dir, `${id}.json`))
   }
 
   private save(record: ConversationRecord): void {

@@ -1,5 +1,5 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit'
-import type { Account, AppState, ProviderView } from '../../../shared/domain'
+import type { AppState, ProviderView } from '../../../shared/domain'
 
 export type AppSliceState = {
   /** main's app state, as last loaded or pushed. */
@@ -26,13 +26,10 @@ export const appSlice = createSlice({
       s.status = 'ready'
       s.error = null
     },
-    accountsChanged(s, action: PayloadAction<Account[]>) {
-      if (s.state) s.state.accounts = action.payload
-    },
     providerChanged(s, action: PayloadAction<ProviderView>) {
       if (s.state) s.state.provider = action.payload
     }
   }
 })
 
-export const { appLoadStarted, appLoadFailed, appChanged, accountsChanged, providerChanged } = appSlice.actions
+export const { appLoadStarted, appLoadFailed, appChanged, providerChanged } = appSlice.actions

@@ -29,7 +29,6 @@ describe('bridge', () => {
     expect(eventActions['conversation.changed'](conversation()).type).toBe('conversations/conversationChanged')
     expect(eventActions['app.changed'](appState()).type).toBe('app/appChanged')
     expect(eventActions['ui.focusAction']({ actionId: 'a', conversationId: 'c' }).type).toBe('ui/focusRequested')
-    expect(eventActions['accounts.changed']([]).type).toBe('app/accountsChanged')
   })
 
   it('upserts entries by id, keeping the order of first appearance', () => {
@@ -66,8 +65,6 @@ describe('bridge', () => {
     expect(store.getState().conversations.entities.c1.status).toBe('running')
     fake.emit('app.changed', appState({ sessionProblem: 'The CRM server is not answering.' }))
     expect(store.getState().app.state?.sessionProblem).toBe('The CRM server is not answering.')
-    fake.emit('accounts.changed', [])
-    expect(store.getState().app.state?.accounts).toEqual([])
   })
 
   it('a snapshot keeps entries pushed after it was taken', async () => {

@@ -4,7 +4,7 @@ import type { UnknownAction } from '@reduxjs/toolkit'
 import type { CountersignApi, EventName, EventPayload } from '../../../shared/contract'
 import type { ConnectionMonitor } from '../api/connection'
 import { actionChanged } from './actionsSlice'
-import { accountsChanged, appChanged } from './appSlice'
+import { appChanged } from './appSlice'
 import { connectionChanged } from './connectionSlice'
 import { conversationChanged, entryUpserted } from './conversationsSlice'
 import { focusRequested } from './uiSlice'
@@ -16,8 +16,7 @@ export const eventActions: EventToAction = {
   'conversation.entry': (payload) => entryUpserted(payload),
   'action.changed': (payload) => actionChanged(payload),
   'app.changed': (payload) => appChanged(payload),
-  'ui.focusAction': (payload) => focusRequested(payload),
-  'accounts.changed': (payload) => accountsChanged(payload)
+  'ui.focusAction': (payload) => focusRequested(payload)
 }
 
 /** Subscribes to every event; returns one function that unsubscribes them all. */
