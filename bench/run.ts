@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Conf from 'conf'
 import { ActionLedger, OPEN_BUCKETS, closedShardOf, isTerminal, openShardOf, type ActionRecord } from '../src/main/actions/ledger'
-import { actionHash } from '../src/main/actions/hash'
 import { createNodeStoreFactory } from '../src/main/storage/node-store'
 
 const SIZES = [100, 1_000, 10_000]
@@ -71,7 +70,7 @@ function fakeAction(state: ActionRecord['state'], now: number): ActionRecord {
     abilityTitle: 'Update a record',
     input,
     recordVersion: `${seq}-abcdef`,
-    hash: actionHash('update_record', input, `${seq}-abcdef`),
+    hash: '',
     state,
     card: {
       summary: `Change Deal ${seq}: stage from proposal to negotiation, amount from 10,000 to 12,500.`,
@@ -84,7 +83,7 @@ function fakeAction(state: ActionRecord['state'], now: number): ActionRecord {
         ]
       }
     },
-    userId: 'u-maria',
+    principal: 'u-maria',
     userName: 'Maria Chen',
     provider: 'OpenAI',
     model: 'gpt-5',
@@ -145,7 +144,7 @@ function benchLedger(size: number) {
     let id = ''
     propose.push(time(() => (id = ledger.propose(draft, 'pending').id)))
     const hash = ledger.get(id)!.hash
-    approve.push(time(() => ledger.decide({ id, hash, decision: 'approve', userId: 'u-maria' })))
+    approve.push(time(() => ledger.decide({ id, hash, decision: 'approve', principal: 'u-maria' })))
     executing.push(time(() => ledger.transition(id, 'executing')))
   }
   return { size, restoreMs, settledMs, heapMb, propose, approve, executing }

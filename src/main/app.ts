@@ -1,23 +1,28 @@
 // Wires the services together. It decides nothing about which implementation runs: the
 // composition roots (electron/index.ts, headless/host.ts) pass the adapters in.
 import { join } from 'node:path'
-import type { AppState, SettingsView } from '../shared/domain'
+import type { AppState, SignedInUser } from '../shared/domain'
 import { AbilityCatalog } from './abilities/catalog'
 import { crmAbilities } from './abilities/crm-abilities'
 import { checkAccess, type AccessRule } from './access/access'
 import { AccountService } from './accounts/accounts'
-import { ActionLedger, toView } from './actions/ledger'
-import { Assistant, AssistantError, type AssistantDeps } from './assistant/assistant'
+import { migrateLegacyIdentity } from './accounts/identity-migration'
+import { describeLedgerDamage } from './actions/damage-report'
+import { ActionLedger, toView, type LedgerDamage } from './actions/ledger'
+import { createHandlers } from './app-handlers'
+import { Assistant, type AssistantDeps } from './assistant/assistant'
 import { AuditLog } from './audit/audit-log'
-import { ConversationStore, summaryOf, viewOf } from './conversations/store'
+import { reconcileAudit } from './audit/reconcile'
+import { ConversationStore } from './conversations/store'
 import type { CrmConnector } from './crm/types'
 import { FanOutEventSink } from './ipc/events'
-import type { Handlers } from './ipc/dispatch'
+import { LocalLog } from './logging/local-log'
 import type { Notifier } from './notify/types'
 import { evaluatePolicy, type PolicyInput } from './policy/policy'
 import type { ProviderService } from './providers/types'
 import type { SecretStore } from './secrets/types'
 import { SettingsService } from './settings/settings'
+import { removeStaleTempFiles } from './storage/temp-files'
 import type { JsonStoreFactory } from './storage/types'
 
 export interface AppAdapters {
@@ -40,27 +45,46 @@ export interface AppAdapters {
 export type CountersignApp = ReturnType<typeof createApp>
 
 export function createApp(adapters: AppAdapters) {
-  const events = new FanOutEventSink()
+  const log = new LocalLog(join(adapters.dataDir, 'logs', 'countersign.log'), adapters.clock)
+  // Files a crash left half-written are never read; they are removed before anything opens.
+  removeStaleTempFiles(adapters.dataDir)
   const problems: string[] = []
-  const onCorrupt = (movedTo: string) => problems.push(`A damaged file was set aside as ${movedTo}; Countersign started fresh for that data.`)
+  const onCorrupt = (what: string) => problems.push(what)
+  const ledgerDamage: LedgerDamage[] = []
+  /** What could not be read, in plain words: which approvals, in which conversation. */
+  const damageReport = (): string[] => [
+    ...ledgerDamage.map((d) => describeLedgerDamage(d, (id) => conversations.get(id)?.title ?? null)),
+    ...problems
+  ]
 
-  const settings = new SettingsService(adapters.stores, onCorrupt)
+  const accounts: AccountService = new AccountService({
+    stores: adapters.stores,
+    secrets: adapters.secrets,
+    connectors: adapters.connectors,
+    onChange: () => events.emit('app.changed', appState(), null),
+    // Data saved under a bare CRM user id before identities were principals becomes this principal's, once.
+    onSignedIn: (user) => migrateLegacyIdentity(user, { conversations, ledger, settings, providers: adapters.providers }),
+    onCorrupt: (movedTo) => onCorrupt(`Your list of CRM accounts could not be read and was set aside (${movedTo}); sign in again.`)
+  })
+  // Events about one principal reach only clients signed in as that principal.
+  const events = new FanOutEventSink(() => accounts.user()?.principal ?? null)
+  const settings = new SettingsService(adapters.stores, (movedTo) => onCorrupt(`Your settings could not be read and were set aside (${movedTo}); the defaults apply until you change them.`))
   const catalog = new AbilityCatalog(crmAbilities())
   const ledger = new ActionLedger({
     stores: adapters.stores,
     clock: adapters.clock,
-    expiryHours: () => settings.expiryHours(),
-    onChange: (action) => events.emit('action.changed', toView(action)),
-    onCorrupt
+    expiryHours: (principal) => settings.expiryHours(principal),
+    onChange: (action) => events.emit('action.changed', toView(action), action.principal),
+    onCorrupt: (damage) => ledgerDamage.push(damage)
   })
-  const conversations = new ConversationStore(adapters.dataDir, adapters.clock, onCorrupt)
+  const conversations = new ConversationStore(adapters.dataDir, adapters.clock, (what) => onCorrupt(what))
   const audit = new AuditLog(join(adapters.dataDir, 'audit', 'audit.jsonl'))
   const accessRule = adapters.accessRule ?? (() => null)
-  const policyFor = (abilityName: string) => {
+  const policyFor = (abilityName: string, user: SignedInUser) => {
     const ability = catalog.get(abilityName)
     return evaluatePolicy({
       ability: ability && { name: ability.name, effect: ability.effect },
-      userSettings: settings.confirmation(),
+      userSettings: settings.confirmation(user.principal),
       admin: adapters.adminPolicy?.()
     })
   }
@@ -73,19 +97,12 @@ export function createApp(adapters: AppAdapters) {
       account: accounts.active(),
       accounts: accounts.accounts(),
       sampleUsers: adapters.sampleUsers(),
-      sessionProblem: accounts.sessionProblem() ?? (problems.length ? problems.join(' ') : null),
-      provider: adapters.providers.view(user?.id ?? null),
+      sessionProblem: accounts.sessionProblem() ?? (damageReport().length ? damageReport().join(' ') : null),
+      provider: adapters.providers.view(user?.principal ?? null),
       allowed: access.allowed,
       accessReason: access.reason
     }
   }
-  const accounts: AccountService = new AccountService({
-    stores: adapters.stores,
-    secrets: adapters.secrets,
-    connectors: adapters.connectors,
-    onChange: () => events.emit('app.changed', appState()),
-    onCorrupt
-  })
 
   const assistant = new Assistant({
     conversations,
@@ -99,115 +116,26 @@ export function createApp(adapters: AppAdapters) {
     notifier: adapters.notifier,
     events,
     clock: adapters.clock,
-    checkpoint: adapters.checkpoint
+    checkpoint: adapters.checkpoint,
+    log: (message, error) => log.error(message, error)
   })
 
-  const settingsView = (): SettingsView => ({
-    expiryHours: settings.expiryHours(),
-    policy: catalog.list().map((ability) => {
-      const decision = policyFor(ability.name)
-      return {
-        ability: { name: ability.name, title: ability.title, effect: ability.effect, description: ability.description, summary: ability.summary },
-        setting: settings.confirmation()?.[ability.name] ?? 'default',
-        decision: decision.decision,
-        reason: decision.reason,
-        lockedBy: decision.lockedBy
-      }
-    })
-  })
-
-  const currentUserId = () => accounts.user()?.id ?? null
-  const afterSignIn = async () => {
-    await assistant.recover()
-    return appState()
-  }
-
-  const handlers: Handlers = {
-    'app.getState': async () => appState(),
-    'conversations.list': async () => {
-      const userId = currentUserId()
-      return userId ? conversations.list(userId).map(summaryOf) : []
-    },
-    'conversations.get': async ({ conversationId }) => {
-      const conversation = conversations.get(conversationId)
-      if (!conversation || conversation.userId !== currentUserId()) throw new AssistantError('not_found', 'No such conversation.')
-      return viewOf(conversation)
-    },
-    'conversations.create': async () => summaryOf(assistant.createConversation()),
-    'conversations.send': async ({ conversationId, text }) => {
-      await assistant.send(conversationId, text)
-      return { ok: true as const }
-    },
-    'conversations.stop': async ({ conversationId }) => {
-      await assistant.stop(conversationId)
-      return { ok: true as const }
-    },
-    'conversations.retry': async ({ conversationId }) => {
-      await assistant.retry(conversationId)
-      return { ok: true as const }
-    },
-    'actions.inbox': async () => {
-      const userId = currentUserId()
-      return ledger
-        .inState('pending', 'outcome_unknown')
-        .filter((a) => a.userId === userId)
-        .sort((a, b) => b.createdAt - a.createdAt)
-        .map(toView)
-    },
-    'actions.forConversation': async ({ conversationId }) => {
-      const conversation = conversations.get(conversationId)
-      if (!conversation || conversation.userId !== currentUserId()) return []
-      return ledger.forConversation(conversationId).map(toView)
-    },
-    'actions.decide': (input) => assistant.decide(input),
-    'actions.settle': (input) => assistant.settle(input),
-    'settings.get': async () => settingsView(),
-    'settings.setConfirmation': async ({ ability, setting }) => {
-      if (!catalog.get(ability)) throw new AssistantError('not_found', `Unknown ability ${ability}.`)
-      settings.setConfirmation(ability, setting)
-      return settingsView()
-    },
-    'settings.setExpiryHours': async ({ hours }) => {
-      settings.setExpiryHours(hours)
-      return settingsView()
-    },
-    'accounts.signIn': async (input) => {
-      await accounts.signIn(input)
-      return afterSignIn()
-    },
-    'accounts.switch': async ({ accountId }) => {
-      await accounts.switchTo(accountId)
-      return afterSignIn()
-    },
-    'accounts.signOut': async ({ accountId }) => {
-      await accounts.signOut(accountId)
+  const handlers = createHandlers({
+    assistant,
+    accounts,
+    ledger,
+    conversations,
+    catalog,
+    settings,
+    providers: adapters.providers,
+    events,
+    policyFor,
+    appState,
+    afterSignIn: async () => {
+      await assistant.recover()
       return appState()
-    },
-    'providers.get': async () => adapters.providers.view(currentUserId()),
-    'providers.prepare': (input) => adapters.providers.prepare(input),
-    'providers.consent': async ({ wordingVersion, endpointHost }) => {
-      const userId = requireUserId()
-      const view = await adapters.providers.consent(userId, wordingVersion, endpointHost)
-      events.emit('app.changed', appState())
-      return view
-    },
-    'providers.withdrawConsent': async () => {
-      const view = await adapters.providers.withdraw(requireUserId())
-      events.emit('app.changed', appState())
-      return view
-    },
-    'providers.useDemo': async () => {
-      const view = await adapters.providers.useDemo(requireUserId())
-      events.emit('app.changed', appState())
-      return view
     }
-  }
-
-  function requireUserId(): string {
-    const id = currentUserId()
-    if (!id) throw new AssistantError('not_signed_in', 'Sign in to your CRM first.')
-    return id
-  }
+  })
 
   let sweeper: NodeJS.Timeout | null = null
   return {
@@ -218,8 +146,11 @@ export function createApp(adapters: AppAdapters) {
     conversations,
     accounts,
     audit,
+    log,
     appState,
     async start() {
+      // Every decision and execution on disk gets its audit line, even if a crash came between.
+      reconcileAudit(ledger, audit, adapters.clock)
       await accounts.restore()
       await assistant.recover()
       sweeper = setInterval(() => assistant.sweep(), adapters.sweepIntervalMs ?? 60_000)

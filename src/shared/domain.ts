@@ -90,7 +90,7 @@ export const actionViewSchema = z.object({
   hash: z.string(),
   state: actionStateSchema,
   card: actionCardSchema,
-  userId: z.string(),
+  principal: z.string(),
   userName: z.string(),
   createdAt: z.number(),
   expiresAt: z.number(),
@@ -145,7 +145,7 @@ export type ConversationStatus = z.infer<typeof conversationStatusSchema>
 export const conversationSummarySchema = z.object({
   id: z.string(),
   title: z.string(),
-  userId: z.string(),
+  principal: z.string(),
   createdAt: z.number(),
   updatedAt: z.number(),
   status: conversationStatusSchema
@@ -184,6 +184,7 @@ export const policyRowSchema = z.object({
 })
 export type PolicyRow = z.infer<typeof policyRowSchema>
 
+/** The CRM's own view of a signed-in user: `id` is the CRM's user id, unique only on its database. */
 export const sessionUserSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -192,13 +193,49 @@ export const sessionUserSchema = z.object({
 })
 export type SessionUser = z.infer<typeof sessionUserSchema>
 
+/**
+ * Who someone is to Countersign: never a bare CRM user id (two databases on one server both have a
+ * user 1). Every store, lock, event and audit entry is keyed by `principalKey(principal)`.
+ */
+export const principalSchema = z.object({
+  crm: z.enum(['sample', 'tryton']),
+  /** scheme://host[:port] of the CRM server, never with credentials; `sample:` for the embedded workspace. */
+  origin: z.string(),
+  database: z.string(),
+  userId: z.string()
+})
+export type Principal = z.infer<typeof principalSchema>
+
+/** A stable, unambiguous key: each part is percent-encoded, so no part can contain the separator. */
+export function principalKey(p: Principal): string {
+  return [p.crm, p.origin, p.database, p.userId].map(encodeURIComponent).join('|')
+}
+
+export function parsePrincipalKey(key: string): Principal | null {
+  const parts = key.split('|')
+  if (parts.length !== 4) return null
+  try {
+    const [crm, origin, database, userId] = parts.map(decodeURIComponent)
+    const parsed = principalSchema.safeParse({ crm, origin, database, userId })
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
+/** The signed-in person as the app knows them: the CRM's user plus the principal key. */
+export const signedInUserSchema = sessionUserSchema.extend({ principal: z.string() })
+export type SignedInUser = z.infer<typeof signedInUserSchema>
+
 export const accountSchema = z.object({
   id: z.string(),
   kind: z.enum(['sample', 'tryton']),
   label: z.string(),
   login: z.string(),
   serverUrl: z.string().nullable(),
-  database: z.string().nullable()
+  database: z.string().nullable(),
+  /** The principal this account signs in as, recorded at its first sign-in (principalKey). */
+  principal: z.string().optional()
 })
 export type Account = z.infer<typeof accountSchema>
 
@@ -246,7 +283,7 @@ export const settingsViewSchema = z.object({
 export type SettingsView = z.infer<typeof settingsViewSchema>
 
 export const appStateSchema = z.object({
-  user: sessionUserSchema.nullable(),
+  user: signedInUserSchema.nullable(),
   account: accountSchema.nullable(),
   accounts: z.array(accountSchema),
   sampleUsers: z.array(z.object({ login: z.string(), name: z.string(), role: z.string() })),

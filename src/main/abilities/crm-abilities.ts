@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import type { CardDetail } from '../../shared/domain'
 import { CrmError, FIELDS, RECORD_TYPES, type CrmRecord, type FieldValue, type RecordType } from '../crm/types'
+import { isSingleAddress, unsafeTextProblem } from './safe-text'
 import type { Ability, AbilityContext, ReadAbility, WriteAbility } from './types'
 
 const recordType = z.enum(RECORD_TYPES)
@@ -154,6 +155,7 @@ const sendMessage: WriteAbility<{ to: string[]; subject: string; body: string; a
   effect: 'write',
   description:
     'Send an email to one or more contacts (email addresses or contact ids), optionally about a record (e.g. an invoice). The card shows the resolved recipients, subject and body. Waits for the user\'s approval.',
+  multilineFields: ['body'],
   inputSchema: z.object({
     to: z.array(z.string().min(1).max(320)).min(1).max(20),
     subject: z.string().min(1).max(300),
@@ -161,8 +163,23 @@ const sendMessage: WriteAbility<{ to: string[]; subject: string; body: string; a
     about: z.object({ type: recordType, id: recordId }).optional()
   }),
   async describe(ctx, input) {
+    for (const entry of input.to) {
+      // One recipient per entry: a contact id, or exactly one address ("a@x.com, b@y.com" is two).
+      if (/[@,;<>\s]/.test(entry) && !isSingleAddress(entry)) {
+        throw new CrmError('invalid', `"${entry}" is not one email address. Give each recipient separately, as a single address like name@example.com or a contact id.`)
+      }
+    }
     const about = input.about ? await mustGet(ctx, input.about.type, input.about.id) : null
     const to = await ctx.session.resolveRecipients(input.to, input.about ?? null)
+    for (const recipient of to) {
+      // What the CRM holds is checked too: a contact whose address field holds a list, or whose
+      // name hides direction overrides, would make the card say something other than what is sent.
+      if (!isSingleAddress(recipient.address)) {
+        throw new CrmError('invalid', `The CRM's address for ${recipient.name} ("${recipient.address}") is not a single email address, so no card can show exactly where this would go. Fix the contact in the CRM first.`)
+      }
+      const problem = unsafeTextProblem(recipient.name, false)
+      if (problem) throw new CrmError('invalid', `The CRM's name for the recipient at ${recipient.address} ${problem}, so the card could not show it faithfully. Fix the contact in the CRM first.`)
+    }
     const names = to.map((r) => r.name).join(', ')
     return {
       card: {
@@ -179,7 +196,9 @@ const sendMessage: WriteAbility<{ to: string[]; subject: string; body: string; a
     }
   },
   async execute(ctx, input, binding) {
-    const to = await ctx.session.resolveRecipients(input.to, input.about ?? null)
+    // Exactly the recipients the approved card showed, names and addresses.
+    if (binding.card.detail.kind !== 'message') throw new CrmError('invalid', 'The approved card is not an email card.')
+    const to = binding.card.detail.to.map((r) => ({ name: r.name, address: r.address }))
     return ctx.session.sendMessage({ about: input.about ?? null, to, subject: input.subject, body: input.body }, binding.idempotencyKey)
   }
 }

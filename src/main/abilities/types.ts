@@ -17,6 +17,8 @@ interface AbilityBase<I> {
   /** Told to people (Settings): what it does, in plain words. */
   summary: string
   inputSchema: z.ZodType<I>
+  /** Top-level input fields that may hold line breaks (an email's body); every other text is one line. */
+  multilineFields?: readonly string[]
 }
 
 export interface ReadAbility<I = unknown> extends AbilityBase<I> {
@@ -35,7 +37,11 @@ export interface WriteAbility<I = unknown> extends AbilityBase<I> {
   effect: 'write'
   /** Builds the approval card from real, current data. Run at proposal and again at execution. */
   describe(ctx: AbilityContext, input: I): Promise<WriteProposal>
-  execute(ctx: AbilityContext, input: I, binding: { idempotencyKey: string; recordVersion: string | null }): Promise<WriteResult>
+  /**
+   * Carries out exactly what the approved card shows: `binding.card` is that card, and values the
+   * effect uses that were resolved for it (recipients) are taken from it, not looked up again.
+   */
+  execute(ctx: AbilityContext, input: I, binding: { idempotencyKey: string; recordVersion: string | null; card: ActionCard }): Promise<WriteResult>
 }
 
 export type Ability<I = unknown> = ReadAbility<I> | WriteAbility<I>

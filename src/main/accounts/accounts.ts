@@ -1,23 +1,20 @@
 // CRM accounts and the one live session. Non-secret account data (server, database, login) is in
 // electron-store; passwords only in the OS keychain. The session is made from the signed-in
 // user's own credentials; there is no other CRM credential anywhere in the process.
-import type { Account, SessionUser } from '../../shared/domain'
+import { principalKey, type Account, type Principal, type SignedInUser } from '../../shared/domain'
 import { CrmError, type Credentials, type CrmConnector, type CrmSession } from '../crm/types'
 import { KeychainError, secretKeys, type SecretStore } from '../secrets/types'
 import type { JsonStore, JsonStoreFactory } from '../storage/types'
 
 type AccountsFile = { accounts: Account[]; activeId: string | null }
 
-export class SessionUnavailableError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'SessionUnavailableError'
-  }
-}
+import { SessionUnavailableError } from '../errors'
+export { SessionUnavailableError }
 
 export class AccountService {
   private readonly store: JsonStore<AccountsFile>
   private session: CrmSession | null = null
+  private signedIn: SignedInUser | null = null
   private problem: string | null = null
 
   constructor(
@@ -26,6 +23,8 @@ export class AccountService {
       secrets: SecretStore
       connectors: Record<Credentials['kind'], CrmConnector>
       onChange: () => void
+      /** Runs once a session is open, before anyone is told: migrations keyed by the new principal. */
+      onSignedIn?: (user: SignedInUser) => void | Promise<void>
       onCorrupt?: (movedTo: string) => void
     }
   ) {
@@ -41,19 +40,23 @@ export class AccountService {
     return accounts.find((a) => a.id === activeId) ?? null
   }
 
-  user(): SessionUser | null {
-    return this.session?.user ?? null
+  /** The signed-in person, with the principal every store, lock, event and audit entry is keyed by. */
+  user(): SignedInUser | null {
+    return this.signedIn
   }
 
   sessionProblem(): string | null {
     return this.problem
   }
 
-  /** The session of `userId`, who drives the conversation. Never another user's. */
-  sessionFor(userId: string): CrmSession {
-    if (!this.session) throw new SessionUnavailableError(this.problem ?? 'You are not signed in to your CRM.')
-    if (this.session.user.id !== userId) {
-      throw new SessionUnavailableError('This conversation belongs to another CRM user. Sign in as that user to continue it.')
+  /**
+   * The session of `principal`, who drives the conversation. Never another user's, and never the
+   * same user id on another server or database.
+   */
+  sessionFor(principal: string): CrmSession {
+    if (!this.session || !this.signedIn) throw new SessionUnavailableError(this.problem ?? 'You are not signed in to your CRM.')
+    if (this.signedIn.principal !== principal) {
+      throw new SessionUnavailableError('This belongs to another CRM account. Sign in to that account to continue it.')
     }
     return this.session
   }
@@ -74,6 +77,7 @@ export class AccountService {
     const account = accountFor(credentials)
     // Sign in first: a wrong password must not reach the keychain or the store.
     const session = await this.deps.connectors[credentials.kind].signIn(credentials)
+    account.principal = principalKey(principalOf(account, session))
     if (credentials.kind === 'tryton') {
       try {
         await this.deps.secrets.set(secretKeys.crm(account.id), credentials.password)
@@ -84,7 +88,7 @@ export class AccountService {
     }
     const file = this.store.read()
     this.store.write({ accounts: [...file.accounts.filter((a) => a.id !== account.id), account], activeId: account.id })
-    await this.replaceSession(session)
+    await this.replaceSession(session, account)
     return account
   }
 
@@ -115,7 +119,17 @@ export class AccountService {
 
   private async open(account: Account, credentials: Credentials): Promise<void> {
     const session = await this.deps.connectors[account.kind].signIn(credentials)
-    await this.replaceSession(session)
+    const principal = principalKey(principalOf(account, session))
+    if (account.principal && account.principal !== principal) {
+      // The same login now names another CRM user (the database was re-created): a new identity.
+      await session.close().catch(() => undefined)
+      throw new SessionUnavailableError(`${account.label} is now a different CRM user than before. Sign in again to use it as a new account.`)
+    }
+    if (!account.principal) {
+      const file = this.store.read()
+      this.store.write({ ...file, accounts: file.accounts.map((a) => (a.id === account.id ? { ...a, principal } : a)) })
+    }
+    await this.replaceSession(session, account)
   }
 
   private async credentialsFor(account: Account): Promise<Credentials> {
@@ -125,13 +139,25 @@ export class AccountService {
     return { kind: 'tryton', serverUrl: account.serverUrl!, database: account.database!, login: account.login, password }
   }
 
-  private async replaceSession(session: CrmSession | null): Promise<void> {
+  private async replaceSession(session: CrmSession | null, account?: Account): Promise<void> {
     const previous = this.session
     this.session = session
+    this.signedIn = session && account ? { ...session.user, groups: [...session.user.groups], principal: principalKey(principalOf(account, session)) } : null
     this.problem = null
+    if (this.signedIn) await this.deps.onSignedIn?.(this.signedIn)
     if (previous && previous !== session) await previous.close().catch(() => undefined)
     this.deps.onChange()
   }
+}
+
+/** The embedded sample workspace's place in a principal: there is one per data folder. */
+export const SAMPLE_ORIGIN = 'sample:'
+export const SAMPLE_DATABASE = 'workspace'
+
+/** Who a session is: CRM kind, the server's origin (scheme, host, port; never credentials), database, user id. */
+export function principalOf(account: Pick<Account, 'kind' | 'serverUrl' | 'database'>, session: Pick<CrmSession, 'user'>): Principal {
+  if (account.kind === 'sample') return { crm: 'sample', origin: SAMPLE_ORIGIN, database: SAMPLE_DATABASE, userId: session.user.id }
+  return { crm: 'tryton', origin: new URL(account.serverUrl!).origin.toLowerCase(), database: account.database!, userId: session.user.id }
 }
 
 function accountFor(credentials: Credentials): Account {

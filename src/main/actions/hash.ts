@@ -1,5 +1,7 @@
-// Approval binds to what was shown: sha256 over the ability, its canonical input and the
-// version of the record it was proposed against.
+// Approval binds to what was shown: sha256 over the ability, its canonical input, the version of
+// the record it was proposed against, and the card itself, which holds every value the effect
+// uses (resolved recipients and their addresses, subject, body, field values, consequences).
+// At execution the card is built again from current data; a different hash voids the approval.
 import { createHash } from 'node:crypto'
 
 /** JSON with object keys sorted at every depth, so equal inputs always hash the same. */
@@ -20,8 +22,8 @@ function sortKeys(value: unknown): unknown {
   return value
 }
 
-export function actionHash(ability: string, input: unknown, recordVersion: string | null): string {
+export function actionHash(ability: string, input: unknown, recordVersion: string | null, card: unknown): string {
   return createHash('sha256')
-    .update(canonicalJson({ ability, input, recordVersion }))
+    .update(canonicalJson({ ability, input, recordVersion, card }))
     .digest('hex')
 }

@@ -12,6 +12,7 @@ import type { ActionCard, ActionState, ActionView } from '../../shared/domain'
 import { TERMINAL_STATES } from '../../shared/domain'
 import type { JsonStore, JsonStoreFactory } from '../storage/types'
 import { actionHash } from './hash'
+import { parseStoredAction, type DamagedAction } from './record-schema'
 import { assertTransition } from './state-machine'
 
 export const OPEN_BUCKETS = 16
@@ -29,7 +30,8 @@ export interface ActionRecord {
   hash: string
   state: ActionState
   card: ActionCard
-  userId: string
+  /** Who proposed it and alone may decide it: principalKey(), never a bare CRM user id. */
+  principal: string
   userName: string
   provider: string
   model: string
@@ -47,28 +49,29 @@ export interface ActionRecord {
 
 export type ProposalDraft = Pick<
   ActionRecord,
-  'conversationId' | 'toolCallId' | 'ability' | 'abilityTitle' | 'input' | 'recordVersion' | 'card' | 'userId' | 'userName' | 'provider' | 'model'
+  'conversationId' | 'toolCallId' | 'ability' | 'abilityTitle' | 'input' | 'recordVersion' | 'card' | 'principal' | 'userName' | 'provider' | 'model'
 >
 
-export class DecisionRefusedError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'hash_mismatch' | 'not_pending' | 'expired' | 'wrong_user',
-    message: string
-  ) {
-    super(message)
-    this.name = 'DecisionRefusedError'
-  }
-}
+import { DecisionRefusedError, stateMessage } from '../errors'
+export { DecisionRefusedError }
 
 type Shard = { actions: Record<string, ActionRecord> }
 
 export interface LedgerOptions {
   stores: JsonStoreFactory
   clock: () => number
-  expiryHours: () => number
+  /** How long a new proposal of this principal may wait (their setting, capped by policy). */
+  expiryHours: (principal: string) => number
   /** Called after every change is on disk: the app pushes it to the renderer, audits it, etc. */
   onChange?: (action: ActionRecord) => void
-  onCorrupt?: (movedTo: string) => void
+  /** Told in plain words what could not be read: which approvals, in which conversation. */
+  onCorrupt?: (problem: LedgerDamage) => void
+}
+
+/** Ledger data that could not be read: a whole file, or some actions in it (kept aside as `keptAs`). */
+export interface LedgerDamage {
+  keptAs: string
+  lost: DamagedAction[] | 'unknown'
 }
 
 export class ActionLedger {
@@ -86,7 +89,7 @@ export class ActionLedger {
     // newest state of any action still in play, or just settled, is in an open shard.
     const settledInOpen: ActionRecord[] = []
     for (const name of names.filter((n) => n.startsWith('open-'))) {
-      for (const action of Object.values(this.shard(name).read().actions ?? {})) {
+      for (const action of this.readShard(name)) {
         this.byId.set(action.id, action)
         if (isTerminal(action.state)) settledInOpen.push(action)
       }
@@ -130,10 +133,10 @@ export class ActionLedger {
     const action: ActionRecord = {
       ...draft,
       id: randomUUID(),
-      hash: actionHash(draft.ability, draft.input, draft.recordVersion),
+      hash: actionHash(draft.ability, draft.input, draft.recordVersion, draft.card),
       state: 'proposed',
       createdAt: now,
-      expiresAt: now + this.options.expiryHours() * 3_600_000,
+      expiresAt: now + this.options.expiryHours(draft.principal) * 3_600_000,
       decidedAt: null,
       decidedBy: null,
       declineReason: null,
@@ -164,27 +167,25 @@ export class ActionLedger {
    * A user's decision on a pending action. The renderer names the action and the hash shown on
    * its card; both, the state, the expiry and the deciding user are checked here.
    */
-  decide(input: { id: string; hash: string; decision: 'approve' | 'decline'; userId: string; reason?: string }): ActionRecord {
+  decide(input: { id: string; hash: string; decision: 'approve' | 'decline'; principal: string; reason?: string }): ActionRecord {
     const action = this.get(input.id)
     if (!action) throw new DecisionRefusedError('not_found', 'This action no longer exists.')
     if (action.hash !== input.hash) {
       throw new DecisionRefusedError('hash_mismatch', 'This decision does not match the card that was shown. Nothing was done.')
     }
-    if (action.userId !== input.userId) {
+    if (action.principal !== input.principal) {
       throw new DecisionRefusedError('wrong_user', `Only ${action.userName}, who started this conversation, can decide on this action.`)
     }
     if (action.state === 'pending' && this.isExpired(action)) {
       this.transition(action.id, 'expired')
       throw new DecisionRefusedError('expired', 'This action has expired and can no longer be approved.')
     }
-    if (action.state !== 'pending') {
-      throw new DecisionRefusedError('not_pending', `This action is ${action.state.replace('_', ' ')}; it can no longer be decided.`)
-    }
+    if (action.state !== 'pending') throw new DecisionRefusedError('not_pending', stateMessage(action.state))
     const now = this.options.clock()
     const reason = input.reason?.trim() ? input.reason.trim() : null
     return input.decision === 'approve'
-      ? this.transition(action.id, 'approved', { decidedAt: now, decidedBy: input.userId })
-      : this.transition(action.id, 'declined', { decidedAt: now, decidedBy: input.userId, declineReason: reason })
+      ? this.transition(action.id, 'approved', { decidedAt: now, decidedBy: input.principal })
+      : this.transition(action.id, 'declined', { decidedAt: now, decidedBy: input.principal, declineReason: reason })
   }
 
   isExpired(action: ActionRecord): boolean {
@@ -224,17 +225,61 @@ export class ActionLedger {
   /** Reads the settled shards, once, when something needs settled actions. */
   private readClosed(): void {
     for (const name of this.unreadClosed.splice(0)) {
-      for (const action of Object.values(this.shard(name).read().actions ?? {})) {
+      for (const action of this.readShard(name)) {
         // Anything also in an open shard is newer there.
         if (!this.byId.has(action.id)) this.byId.set(action.id, action)
       }
     }
   }
 
+  /** Gives actions saved under a bare CRM user id to that user's principal (see identity-migration.ts). */
+  claimLegacy(bareUserId: string, principal: string): void {
+    const owner = `legacy:${bareUserId}`
+    for (const action of this.all().filter((a) => a.principal === owner)) {
+      const claimed = { ...action, principal, decidedBy: action.decidedBy === bareUserId ? principal : action.decidedBy }
+      const open = this.shard(openShardOf(action.id))
+      if (open.read().actions[action.id]) open.write({ actions: { ...open.read().actions, [action.id]: claimed } })
+      else {
+        const closed = this.shard(closedShardOf(action))
+        closed.write({ actions: { ...closed.read().actions, [action.id]: claimed } })
+      }
+      this.byId.set(action.id, claimed)
+    }
+  }
+
+  /**
+   * The actions of one file, each checked against the stored shape. Damaged ones are dropped from
+   * the file (a copy of it as it was is kept) and reported; the rest load as usual.
+   */
+  private readShard(name: string): ActionRecord[] {
+    const store = this.shard(name)
+    const raw = store.read().actions
+    const entries = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw as Record<string, unknown>) : []
+    const good: Record<string, ActionRecord> = {}
+    const lost: DamagedAction[] = []
+    for (const [id, value] of entries) {
+      const parsed = parseStoredAction(value)
+      if (parsed.ok && parsed.action.id === id) good[id] = parsed.action
+      else lost.push(parsed.ok ? { abilityTitle: parsed.action.abilityTitle, conversationId: parsed.action.conversationId } : parsed.damaged)
+    }
+    const wrongShape = raw !== undefined && entries.length === 0 && !(raw && typeof raw === 'object' && !Array.isArray(raw))
+    if (lost.length > 0 || wrongShape) {
+      const keptAs = store.keepCopy()
+      store.write({ actions: good })
+      this.options.onCorrupt?.({ keptAs, lost: wrongShape ? 'unknown' : lost })
+    }
+    return Object.values(good)
+  }
+
   private shard(name: string): JsonStore<Shard> {
     let store = this.shards.get(name)
     if (!store) {
-      store = this.options.stores.open<Shard>({ name, folder: 'ledger', defaults: { actions: {} }, onCorrupt: this.options.onCorrupt })
+      store = this.options.stores.open<Shard>({
+        name,
+        folder: 'ledger',
+        defaults: { actions: {} },
+        onCorrupt: (keptAs) => this.options.onCorrupt?.({ keptAs, lost: 'unknown' })
+      })
       this.shards.set(name, store)
     }
     return store
@@ -268,7 +313,7 @@ export function toView(action: ActionRecord): ActionView {
     hash: action.hash,
     state: action.state,
     card: action.card,
-    userId: action.userId,
+    principal: action.principal,
     userName: action.userName,
     createdAt: action.createdAt,
     expiresAt: action.expiresAt,

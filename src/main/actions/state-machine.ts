@@ -24,15 +24,8 @@ const ALLOWED: Record<ActionState, readonly ActionState[]> = {
   cancelled: []
 }
 
-export class IllegalTransitionError extends Error {
-  constructor(
-    readonly from: ActionState,
-    readonly to: ActionState
-  ) {
-    super(`An action cannot go from ${from} to ${to}`)
-    this.name = 'IllegalTransitionError'
-  }
-}
+import { IllegalTransitionError } from '../errors'
+export { IllegalTransitionError }
 
 export function canTransition(from: ActionState, to: ActionState): boolean {
   return ALLOWED[from].includes(to)

@@ -2,14 +2,18 @@
 // model, outcome. One JSON object per line, fsync'd, in the user's data folder. Never secrets.
 import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
+import type { ActionState } from '../../shared/domain'
 
 export interface AuditEvent {
   at: number
-  event: 'proposed' | 'decided' | 'executed' | 'reconciled' | 'settled' | 'expired' | 'superseded' | 'cancelled' | 'refused'
+  event: 'proposed' | 'decided' | 'executed' | 'reconciled' | 'settled' | 'expired' | 'superseded' | 'cancelled' | 'refused' | 'recovered'
   actionId: string
   ability: string
   hash: string
-  userId: string
+  /** Who: principalKey() of the person the action belongs to. */
+  principal: string
+  /** The state the action reached with this event, so start-up can find a transition with no line. */
+  state?: ActionState
   provider: string
   model: string
   outcome: string
@@ -50,17 +54,41 @@ export class AuditLog {
     }
   }
 
+  /** The last `bytes` of the log, parsed; `complete` when that is the whole log. */
+  readTail(bytes: number): { events: AuditEvent[]; complete: boolean } {
+    if (!existsSync(this.file)) return { events: [], complete: true }
+    const fd = openSync(this.file, 'r')
+    try {
+      const size = fstatSync(fd).size
+      const start = Math.max(0, size - bytes)
+      const buffer = Buffer.alloc(size - start)
+      readSync(fd, buffer, 0, buffer.length, start)
+      let text = buffer.toString('utf8')
+      if (start > 0) text = text.slice(text.indexOf('\n') + 1) // the first line may be cut
+      return { events: parseLines(text), complete: start === 0 }
+    } finally {
+      closeSync(fd)
+    }
+  }
+
   read(): AuditEvent[] {
     if (!existsSync(this.file)) return []
-    return readFileSync(this.file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as AuditEvent]
-        } catch {
-          return [] // a torn last line after a crash is skipped, never fatal
-        }
-      })
+    return parseLines(readFileSync(this.file, 'utf8'))
   }
+}
+
+function parseLines(text: string): AuditEvent[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((line) => {
+      try {
+        const event = JSON.parse(line) as AuditEvent & { userId?: string }
+        // Lines written before identities were principals carry the bare CRM user id.
+        if (event && typeof event === 'object' && event.principal === undefined && event.userId !== undefined) event.principal = `legacy:${event.userId}`
+        return [event as AuditEvent]
+      } catch {
+        return [] // a torn last line after a crash is skipped, never fatal
+      }
+    })
 }

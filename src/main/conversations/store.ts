@@ -2,10 +2,11 @@
 // model sees (messages), and the tool calls of the current step still waiting for a result.
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
+import { z } from 'zod'
 import { writeFileSync } from 'atomically'
 import type { ModelMessage, ToolResultPart } from 'ai'
-import type { ConversationStatus, ConversationSummary, ConversationView, Entry } from '../../shared/domain'
+import { conversationStatusSchema, entrySchema, type ConversationStatus, type ConversationSummary, type ConversationView, type Entry } from '../../shared/domain'
 
 export interface OpenStep {
   /** Tool calls the model made in its last step, in order. */
@@ -17,7 +18,8 @@ export interface OpenStep {
 export interface ConversationRecord {
   id: string
   title: string
-  userId: string
+  /** Whose conversation it is: principalKey(), never a bare CRM user id. */
+  principal: string
   createdAt: number
   updatedAt: number
   status: ConversationStatus
@@ -40,23 +42,33 @@ export class ConversationStore {
     for (const file of readdirSync(this.dir)) {
       if (!/^[0-9a-f-]{36}\.json$/.test(file)) continue
       const path = join(this.dir, file)
+      let raw: unknown
       try {
-        const record = JSON.parse(readFileSync(path, 'utf8')) as ConversationRecord
-        this.cache.set(record.id, record)
+        raw = JSON.parse(readFileSync(path, 'utf8'))
       } catch {
-        const movedTo = path.replace(/\.json$/, `.corrupt-${Date.now()}.json`)
-        renameSync(path, movedTo)
-        this.onCorrupt?.(movedTo)
+        raw = undefined
       }
+      const record = parseConversation(raw)
+      if (record && `${record.id}.json` === file) {
+        this.cache.set(record.id, record)
+        continue
+      }
+      // Kept for inspection, never silently overwritten; the person is told which conversation.
+      const movedTo = path.replace(/\.json$/, `.corrupt-${Date.now()}.json`)
+      renameSync(path, movedTo)
+      const title = raw && typeof raw === 'object' && typeof (raw as { title?: unknown }).title === 'string' ? (raw as { title: string }).title : null
+      this.onCorrupt?.(
+        `${title ? `The conversation "${title}"` : 'A conversation'} could not be read and was set aside (conversations/${basename(movedTo)}). Other conversations are not affected.`
+      )
     }
   }
 
-  create(userId: string): ConversationRecord {
+  create(principal: string): ConversationRecord {
     const now = this.clock()
     const record: ConversationRecord = {
       id: randomUUID(),
       title: 'New conversation',
-      userId,
+      principal,
       createdAt: now,
       updatedAt: now,
       status: 'idle',
@@ -72,10 +84,17 @@ export class ConversationStore {
     return this.cache.get(id)
   }
 
-  list(userId?: string): ConversationRecord[] {
+  list(principal?: string): ConversationRecord[] {
     return [...this.cache.values()]
-      .filter((c) => !userId || c.userId === userId)
+      .filter((c) => !principal || c.principal === principal)
       .sort((a, b) => b.updatedAt - a.updatedAt)
+  }
+
+  /** Gives conversations saved under a bare CRM user id to that user's principal (see identity-migration.ts). */
+  claimLegacy(bareUserId: string, principal: string): void {
+    for (const record of [...this.cache.values()].filter((c) => c.principal === `legacy:${bareUserId}`)) {
+      this.save({ ...record, principal })
+    }
   }
 
   /** Applies `change` to a copy and writes it atomically before anyone sees the new state. */
@@ -104,7 +123,7 @@ export class ConversationStore {
 }
 
 export function summaryOf(c: ConversationRecord): ConversationSummary {
-  return { id: c.id, title: c.title, userId: c.userId, createdAt: c.createdAt, updatedAt: c.updatedAt, status: c.status }
+  return { id: c.id, title: c.title, principal: c.principal, createdAt: c.createdAt, updatedAt: c.updatedAt, status: c.status }
 }
 
 export function viewOf(c: ConversationRecord): ConversationView {
@@ -115,4 +134,31 @@ export function upsertEntry(c: ConversationRecord, entry: Entry): void {
   const i = c.entries.findIndex((e) => e.id === entry.id)
   if (i >= 0) c.entries[i] = entry
   else c.entries.push(entry)
+}
+
+const storedConversationSchema = z.object({
+  id: z.string().regex(/^[0-9a-f-]{36}$/),
+  title: z.string(),
+  principal: z.string().min(1),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  status: conversationStatusSchema,
+  entries: z.array(entrySchema),
+  messages: z.array(z.looseObject({ role: z.enum(['system', 'user', 'assistant', 'tool']) })),
+  openStep: z
+    .object({
+      calls: z.array(z.object({ toolCallId: z.string(), toolName: z.string() })),
+      results: z.record(z.string(), z.looseObject({ type: z.literal('tool-result'), toolCallId: z.string() }))
+    })
+    .nullable()
+})
+
+/** A conversation as stored, checked; null when it cannot be used. Saved under a bare user id: held for that user's principal. */
+function parseConversation(raw: unknown): ConversationRecord | null {
+  const candidate =
+    raw && typeof raw === 'object' && !('principal' in raw) && typeof (raw as { userId?: unknown }).userId === 'string'
+      ? (({ userId, ...rest }) => ({ ...rest, principal: `legacy:${userId}` }))(raw as Record<string, unknown> & { userId: string })
+      : raw
+  const parsed = storedConversationSchema.safeParse(candidate)
+  return parsed.success ? (parsed.data as unknown as ConversationRecord) : null
 }

@@ -102,27 +102,7 @@ export type Reconciliation =
   | { status: 'not_applied' }
   | { status: 'unknown' }
 
-export type CrmErrorCode =
-  | 'auth' // wrong login or password
-  | 'session_expired'
-  | 'permission' // the CRM refused: this user may not do this
-  | 'not_found'
-  | 'conflict' // the record changed since the proposal
-  | 'unavailable' // server down or unreachable
-  | 'rate_limited'
-  | 'invalid' // the CRM rejected the data
-  | 'keychain' // the OS keychain is missing, locked or refused
-
-export class CrmError extends Error {
-  constructor(
-    readonly code: CrmErrorCode,
-    message: string,
-    readonly retryAfterSeconds?: number
-  ) {
-    super(message)
-    this.name = 'CrmError'
-  }
-}
+export { CrmError, type CrmErrorCode } from '../errors'
 
 /**
  * One signed-in user's view of the CRM. Every method runs with that user's permissions; the

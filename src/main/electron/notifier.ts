@@ -27,7 +27,7 @@ export class ElectronNotifier implements Notifier {
       if (w.isMinimized()) w.restore()
       w.show()
       w.focus()
-      this.events.emit('ui.focusAction', { actionId: input.actionId, conversationId: input.conversationId })
+      this.events.emit('ui.focusAction', { actionId: input.actionId, conversationId: input.conversationId }, null)
     })
     notification.show()
   }

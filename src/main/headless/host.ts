@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createApp, type AppAdapters } from '../app'
+import type { Checkpoint } from '../assistant/core'
 import { SampleConnector, SampleWorkspaceServer, listSampleUsers } from '../crm/sample'
 import { TrytonConnector } from '../crm/tryton'
 import { RecordingNotifier } from '../notify/types'
@@ -23,7 +24,7 @@ export interface HostOptions {
   /** 'keychain' (default) uses the OS keychain via keytar; 'memory' is for tests that need no keyring. */
   secrets?: 'keychain' | 'memory'
   /** Named pauses in the execution path, for the crash tests: { 'executing-on-disk': 200 }. */
-  failpoints?: Partial<Record<'executing-on-disk' | 'crm-call-returned', number>>
+  failpoints?: Partial<Record<Checkpoint, number>>
 }
 
 export async function startHost(options: HostOptions) {

@@ -216,6 +216,13 @@ export class DefaultProviderService implements ProviderService {
   }
 
   /** The consent text for the configured provider when it still waits for this user's yes. */
+  claimLegacy(bareUserId: string, principal: string): void {
+    const doc = this.doc()
+    // Principal keys always contain "|"; a bare CRM user id never does.
+    if (!doc.consents.some((c) => c.userId === bareUserId && !c.userId.includes('|'))) return
+    this.store.write({ ...doc, consents: doc.consents.map((c) => (c.userId === bareUserId ? { ...c, userId: principal } : c)) })
+  }
+
   pendingConsent(userId: string): ConsentText | null {
     const doc = this.doc()
     const active = doc.active

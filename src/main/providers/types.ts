@@ -9,13 +9,7 @@ export interface ResolvedModel {
   modelId: string
 }
 
-/** Thrown when no request may be sent: no provider chosen, or no consent on record for it. */
-export class ProviderNotReadyError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'ProviderNotReadyError'
-  }
-}
+export { ProviderNotReadyError } from '../errors'
 
 export interface ProviderConfigInput {
   kind: ProviderKind
@@ -42,4 +36,6 @@ export interface ProviderService {
   consent(userId: string, wordingVersion: string, endpointHost: string): Promise<ProviderView>
   withdraw(userId: string): Promise<ProviderView>
   useDemo(userId: string): Promise<ProviderView>
+  /** Gives consent recorded under a bare CRM user id to that user's principal (see accounts/identity-migration.ts). */
+  claimLegacy?(bareUserId: string, principal: string): void
 }

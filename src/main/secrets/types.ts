@@ -1,12 +1,7 @@
 // Secrets (CRM passwords or tokens, provider API keys) live only in the OS keychain.
 // Nothing here ever falls back to a file: a missing or locked keychain is an error the user sees.
 
-export class KeychainError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'KeychainError'
-  }
-}
+export { KeychainError } from '../errors'
 
 export interface SecretStore {
   /** null when no secret is stored under this key. Throws KeychainError when the keychain is unusable. */

@@ -1,7 +1,7 @@
 // JsonStore over `conf`, the engine inside electron-store. The Electron adapter passes
 // electron-store's class in; plain Node (headless host, tests, bench) passes conf's.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import type { JsonStore, JsonStoreFactory } from './types'
 
 // conf re-reads the file before every whole-store write unless this key is present
@@ -29,11 +29,12 @@ export function createConfStoreFactory(
         .filter((f) => f.endsWith('.json') && !f.includes('.corrupt-'))
         .map((f) => f.slice(0, -'.json'.length))
     },
-    open<T extends Record<string, unknown>>({ name, folder, defaults, onCorrupt }: {
+    open<T extends Record<string, unknown>>({ name, folder, defaults, onCorrupt, accept }: {
       name: string
       folder?: string
       defaults: T
       onCorrupt?: (movedTo: string) => void
+      accept?: (value: Record<string, unknown>) => boolean
     }): JsonStore<T> {
       const cwd = folder ? join(dataDir, folder) : dataDir
       const options = {
@@ -48,14 +49,23 @@ export function createConfStoreFactory(
       // Reading is plain JSON.parse of the file electron-store wrote. We do not construct the
       // store just to read: its constructor parses the file twice and deep-compares it against
       // the defaults, which dominated start-up with a large ledger (bench/results.md).
+      const aside = () => join(cwd, `${name}.corrupt-${Date.now()}.json`)
       let current: T
       try {
-        current = existsSync(file) ? ({ ...defaults, ...stripInternal(JSON.parse(readFileSync(file, 'utf8'))) } as T) : { ...defaults }
+        if (!existsSync(file)) current = { ...defaults }
+        else {
+          const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
+          // Valid JSON of the wrong shape is as unreadable as invalid JSON.
+          if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object')
+          const document = stripInternal(parsed as Record<string, unknown>)
+          if (accept && !accept(document)) throw new Error('unexpected shape')
+          current = { ...defaults, ...document } as T
+        }
       } catch {
-        // A file we cannot parse is kept for inspection, never silently overwritten.
-        const movedTo = join(cwd, `${name}.corrupt-${Date.now()}.json`)
+        // A file we cannot read is kept for inspection, never silently overwritten.
+        const movedTo = aside()
         renameSync(file, movedTo)
-        onCorrupt?.(movedTo)
+        onCorrupt?.(relative(dataDir, movedTo))
         current = { ...defaults }
       }
       let conf: ConfLike | null = null
@@ -70,6 +80,11 @@ export function createConfStoreFactory(
         remove() {
           rmSync(file, { force: true })
           current = { ...defaults }
+        },
+        keepCopy() {
+          const copy = aside()
+          copyFileSync(file, copy)
+          return relative(dataDir, copy)
         }
       }
     }

@@ -10,6 +10,8 @@ export interface JsonStore<T extends Record<string, unknown>> {
   write(value: T): void
   /** Deletes the file (used to drop whole shards of old data). */
   remove(): void
+  /** Keeps a copy of the file as it is on disk, before damaged parts are dropped; returns its path within the data folder. */
+  keepCopy(): string
 }
 
 export interface JsonStoreFactory {
@@ -17,13 +19,17 @@ export interface JsonStoreFactory {
   list(folder?: string): string[]
   /**
    * Opens (or creates) the store `name` inside `folder` (relative to the data folder).
-   * A file that cannot be parsed is moved aside as `<name>.corrupt-<time>.json` and the
-   * store starts from `defaults`; the caller is told through `onCorrupt` so the user can be.
+   * A file that cannot be parsed, or that parses as something other than an object (or fails
+   * `accept`), is moved aside as `<name>.corrupt-<time>.json` and the store starts from
+   * `defaults`; the caller is told through `onCorrupt` (with the path within the data folder, never
+   * an absolute one) so the user can be.
    */
   open<T extends Record<string, unknown>>(options: {
     name: string
     folder?: string
     defaults: T
     onCorrupt?: (movedTo: string) => void
+    /** Checks the document's shape; false sets the file aside like unparseable JSON. */
+    accept?: (value: Record<string, unknown>) => boolean
   }): JsonStore<T>
 }

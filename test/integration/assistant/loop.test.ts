@@ -89,13 +89,14 @@ describe('the assistant loop', () => {
     expect(JSON.stringify(lastToolResults(t4.script.prompts[0]))).toMatch(/"status":"done"/)
 
     // Approving again does nothing: the action is no longer pending.
-    await expect(t4.h['actions.decide']({ actionId: pending.id, hash: pending.hash, decision: 'approve' })).rejects.toThrow(/no longer be decided/)
+    await expect(t4.h['actions.decide']({ actionId: pending.id, hash: pending.hash, decision: 'approve' })).rejects.toThrow(/this action has already run/)
     expect(await t4.admin.effectCount(pending.id)).toBe(1)
     const audit = t4.app.audit.read().filter((e) => e.actionId === pending.id)
     expect(audit.map((e) => e.event)).toEqual(['proposed', 'decided', 'executed', 'refused'])
     // Who, what (the hash shown), which provider and model, and the outcome, on every entry.
-    for (const entry of audit) expect(entry).toMatchObject({ userId: 'u-maria', hash: pending.hash, provider: 'Test provider', model: 'scripted' })
-    expect(audit.map((e) => e.outcome)).toEqual([expect.stringContaining('pending'), 'approved', 'succeeded', expect.stringContaining('no longer be decided')])
+    expect(pending.principal).toMatch(/u-maria$/)
+    for (const entry of audit) expect(entry).toMatchObject({ principal: pending.principal, hash: pending.hash, provider: 'Test provider', model: 'scripted' })
+    expect(audit.map((e) => e.outcome)).toEqual([expect.stringContaining('pending'), 'approved', 'succeeded', expect.stringContaining('already run')])
   })
 
   it('sends a decline and its reason back to the model, and nothing runs', async () => {
@@ -114,8 +115,8 @@ describe('the assistant loop', () => {
     expect(t2.app.ledger.get(pending.id)?.state).toBe('declined')
     expect(await t2.admin.effectCount(pending.id)).toBe(0)
     const [result] = lastToolResults(script.prompts[1])
-    expect(result.output).toMatchObject({ type: 'execution-denied' })
-    expect(JSON.stringify(result.output)).toMatch(/Wrong amount/)
+    // Structured: the reason is a field the model reads, not a sentence to parse.
+    expect(result.output).toMatchObject({ type: 'json', value: { status: 'declined', userReason: 'Wrong amount' } })
     expect(JSON.stringify(result.output)).toMatch(/Do not propose the same action again/)
   })
 
@@ -303,6 +304,6 @@ describe('an outcome the app cannot know', () => {
     await t.app.assistant.idle()
     expect(t.app.ledger.get(action.id)).toMatchObject({ state: 'succeeded', resultSummary: 'Marked as done by you.' })
     expect(await t.admin.effectCount(action.id)).toBe(0)
-    await expect(t.h['actions.settle']({ actionId: action.id, hash: action.hash, resolution: 'run_again' })).rejects.toThrow(/succeeded/)
+    await expect(t.h['actions.settle']({ actionId: action.id, hash: action.hash, resolution: 'run_again' })).rejects.toThrow(/this action has already run/)
   })
 })

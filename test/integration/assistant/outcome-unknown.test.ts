@@ -12,7 +12,7 @@ it('a refused "run again" explains itself and leaves the outcome unknown', async
     const conversation = await t.h['conversations.create']({})
     // Stored input that is no longer valid for the ability: the re-check at execution refuses it.
     const action = t.app.ledger.propose(
-      { conversationId: conversation.id, toolCallId: 'tc1', ability: 'update_record', abilityTitle: 'Update a record', input: { bogus: true }, recordVersion: 'v1', card: { summary: 's', detail: { kind: 'read', inputs: [] } }, userId: user.id, userName: user.name, provider: 'p', model: 'm' },
+      { conversationId: conversation.id, toolCallId: 'tc1', ability: 'update_record', abilityTitle: 'Update a record', input: { bogus: true }, recordVersion: 'v1', card: { summary: 's', detail: { kind: 'read', inputs: [] } }, principal: user.principal, userName: user.name, provider: 'p', model: 'm' },
       'executing'
     )
     t.app.ledger.transition(action.id, 'outcome_unknown')

@@ -41,44 +41,47 @@ describe('canonicalJson', () => {
   })
 })
 
+const CARD = { summary: 'Change Acme renewal: stage from proposal to won.', detail: { kind: 'update', record: { type: 'deal', id: 'D-1', label: 'Acme renewal' }, changes: [] } }
+const hash3 = (ability: string, input: unknown, recordVersion: string | null) => actionHash(ability, input, recordVersion, CARD)
+
 describe('actionHash', () => {
   const input = { type: 'deal', id: 'D-1', fields: { stage: 'won', amount: 1000, notes: { a: 1, b: [1, 2] } } }
 
   it('is a stable lowercase hex sha256 (64 chars)', () => {
-    const h = actionHash('update_record', input, 'v1')
+    const h = hash3('update_record', input, 'v1')
     expect(h).toMatch(HEX64)
-    expect(actionHash('update_record', structuredClone(input), 'v1')).toBe(h)
-    // It is exactly sha256 over the canonical JSON of { ability, input, recordVersion }.
+    expect(hash3('update_record', structuredClone(input), 'v1')).toBe(h)
+    // It is exactly sha256 over the canonical JSON of { ability, input, recordVersion, card }.
     const expected = createHash('sha256')
-      .update(canonicalJson({ ability: 'update_record', input, recordVersion: 'v1' }))
+      .update(canonicalJson({ ability: 'update_record', input, recordVersion: 'v1', card: CARD }))
       .digest('hex')
     expect(h).toBe(expected)
   })
 
   it('a known vector stays the same (guards against silent changes to the canonical form)', () => {
-    // sha256('{"ability":"a","input":{"x":1},"recordVersion":null}')
-    const expected = createHash('sha256').update('{"ability":"a","input":{"x":1},"recordVersion":null}').digest('hex')
-    expect(actionHash('a', { x: 1 }, null)).toBe(expected)
+    // sha256('{"ability":"a","card":null,"input":{"x":1},"recordVersion":null}')
+    const expected = createHash('sha256').update('{"ability":"a","card":null,"input":{"x":1},"recordVersion":null}').digest('hex')
+    expect(actionHash('a', { x: 1 }, null, null)).toBe(expected)
   })
 
   it('does not depend on key order at any depth', () => {
     const reordered = { fields: { notes: { b: [1, 2], a: 1 }, amount: 1000, stage: 'won' }, id: 'D-1', type: 'deal' }
-    expect(actionHash('update_record', reordered, 'v1')).toBe(actionHash('update_record', input, 'v1'))
+    expect(hash3('update_record', reordered, 'v1')).toBe(hash3('update_record', input, 'v1'))
   })
 
   it('ignores undefined fields', () => {
-    expect(actionHash('update_record', { ...input, extra: undefined }, 'v1')).toBe(actionHash('update_record', input, 'v1'))
+    expect(hash3('update_record', { ...input, extra: undefined }, 'v1')).toBe(hash3('update_record', input, 'v1'))
   })
 
   it('changes with the ability', () => {
-    expect(actionHash('create_record', input, 'v1')).not.toBe(actionHash('update_record', input, 'v1'))
+    expect(hash3('create_record', input, 'v1')).not.toBe(hash3('update_record', input, 'v1'))
   })
 
   it('changes with the record version, including null vs a version', () => {
-    const base = actionHash('update_record', input, 'v1')
-    expect(actionHash('update_record', input, 'v2')).not.toBe(base)
-    expect(actionHash('update_record', input, null)).not.toBe(base)
-    expect(actionHash('update_record', input, '')).not.toBe(actionHash('update_record', input, null))
+    const base = hash3('update_record', input, 'v1')
+    expect(hash3('update_record', input, 'v2')).not.toBe(base)
+    expect(hash3('update_record', input, null)).not.toBe(base)
+    expect(hash3('update_record', input, '')).not.toBe(hash3('update_record', input, null))
   })
 
   // Every leaf of the input, changed one at a time, changes the hash.
@@ -95,10 +98,23 @@ describe('actionHash', () => {
     ['a null field', (i) => ({ ...i, fields: { ...i.fields, stage: null } })]
   ]
   it.each(mutations)('changes when %s changes', (_label, mutate) => {
-    expect(actionHash('update_record', mutate(input), 'v1')).not.toBe(actionHash('update_record', input, 'v1'))
+    expect(hash3('update_record', mutate(input), 'v1')).not.toBe(hash3('update_record', input, 'v1'))
+  })
+
+  // The card holds what the effect uses beyond the input: the recipients resolved from contacts.
+  const message = (to: { name: string; address: string }[]) => ({
+    summary: 'Email',
+    detail: { kind: 'message', about: null, to, subject: 'Overdue invoice', body: 'Hello' }
+  })
+  it('changes when a resolved recipient address changes, though the input is the same', () => {
+    const sendInput = { to: ['C-1'], subject: 'Overdue invoice', body: 'Hello' }
+    const a = actionHash('send_message', sendInput, null, message([{ name: 'Dana', address: 'dana@acme.example' }]))
+    const b = actionHash('send_message', sendInput, null, message([{ name: 'Dana', address: 'dana@evil.example' }]))
+    const c = actionHash('send_message', sendInput, null, message([{ name: 'Dana W.', address: 'dana@acme.example' }]))
+    expect(new Set([a, b, c]).size).toBe(3)
   })
 
   it('cannot be forged by moving text between the ability and the input', () => {
-    expect(actionHash('a', 'bc', null)).not.toBe(actionHash('ab', 'c', null))
+    expect(hash3('a', 'bc', null)).not.toBe(hash3('ab', 'c', null))
   })
 })

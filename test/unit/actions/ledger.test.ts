@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ActionLedger, DEFAULT_EXPIRY_HOURS, DecisionRefusedError, type ActionRecord, type ProposalDraft } from '../../../src/main/actions/ledger'
+import { ActionLedger, DEFAULT_EXPIRY_HOURS, DecisionRefusedError, type ActionRecord, type LedgerDamage, type ProposalDraft } from '../../../src/main/actions/ledger'
 import { actionHash } from '../../../src/main/actions/hash'
 import { IllegalTransitionError } from '../../../src/main/actions/state-machine'
 import { createNodeStoreFactory } from '../../../src/main/storage/node-store'
@@ -37,7 +37,7 @@ function stateOnDisk(dir: string, id: string): string[] {
   return filesHolding(dir, id).map((f) => JSON.parse(readFileSync(f, 'utf8')).actions[id]?.state)
 }
 
-function harness(options: { dir?: string; expiryHours?: number; onCorrupt?: (p: string) => void } = {}) {
+function harness(options: { dir?: string; expiryHours?: number; onCorrupt?: (p: LedgerDamage) => void } = {}) {
   const dir = options.dir ?? tempDir()
   const clock = { now: T0 }
   let expiryHours = options.expiryHours ?? DEFAULT_EXPIRY_HOURS
@@ -76,7 +76,7 @@ function draft(overrides: Partial<ProposalDraft> = {}): ProposalDraft {
       summary: 'Set deal D-1 stage to won',
       detail: { kind: 'update', record: { type: 'deal', id: 'D-1', label: 'Big deal' }, changes: [{ field: 'stage', label: 'Stage', before: 'proposal', after: 'won' }] }
     },
-    userId: 'u-ann',
+    principal: 'u-ann',
     userName: 'Ann',
     provider: 'demo',
     model: 'scripted',
@@ -111,7 +111,7 @@ describe('ActionLedger: durability', () => {
     const h = harness()
     const d = draft()
     const a = h.ledger.propose(d, 'pending')
-    expect(a.hash).toBe(actionHash(d.ability, d.input, d.recordVersion))
+    expect(a.hash).toBe(actionHash(d.ability, d.input, d.recordVersion, d.card))
   })
 
   it('a proposal allowed by policy is executing on disk when propose returns', () => {
@@ -130,7 +130,7 @@ describe('ActionLedger: durability', () => {
       onChange: (a) => seen.push([a.state, stateOnDisk(dir, a.id)])
     })
     const a = ledger.propose(draft(), 'pending')
-    ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann' })
+    ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })
     ledger.transition(a.id, 'executing')
     ledger.transition(a.id, 'succeeded')
     // Exactly one file holds the action, in the state being announced.
@@ -146,7 +146,7 @@ describe('ActionLedger: durability', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
     h.clock.now += 1000
-    const approved = h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann' })
+    const approved = h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })
     expect(approved.state).toBe('approved')
     const fresh = h.reopen().get(a.id)!
     expect(fresh.state).toBe('approved')
@@ -157,7 +157,7 @@ describe('ActionLedger: durability', () => {
   it('a decline is on disk before decide returns', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
-    h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', userId: 'u-ann', reason: 'wrong deal' })
+    h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', principal: 'u-ann', reason: 'wrong deal' })
     const fresh = h.reopen().get(a.id)!
     expect(fresh.state).toBe('declined')
     expect(fresh.declineReason).toBe('wrong deal')
@@ -166,7 +166,7 @@ describe('ActionLedger: durability', () => {
   it('tells onChange after every change, with the new state', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
-    h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann' })
+    h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })
     h.ledger.transition(a.id, 'executing')
     expect(h.changes.map((c) => c.state)).toEqual(['pending', 'approved', 'executing'])
   })
@@ -176,14 +176,14 @@ describe('ActionLedger: decide refuses', () => {
   it('an unknown id', () => {
     const h = harness()
     h.ledger.propose(draft(), 'pending')
-    expect(refusal(() => h.ledger.decide({ id: 'nope', hash: 'a'.repeat(64), decision: 'approve', userId: 'u-ann' })).code).toBe('not_found')
+    expect(refusal(() => h.ledger.decide({ id: 'nope', hash: 'a'.repeat(64), decision: 'approve', principal: 'u-ann' })).code).toBe('not_found')
   })
 
   it('a hash that is not the card’s, and nothing changes', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
-    const other = actionHash(a.ability, { ...(a.input as object), fields: { stage: 'lost' } }, a.recordVersion)
-    expect(refusal(() => h.ledger.decide({ id: a.id, hash: other, decision: 'approve', userId: 'u-ann' })).code).toBe('hash_mismatch')
+    const other = actionHash(a.ability, { ...(a.input as object), fields: { stage: 'lost' } }, a.recordVersion, a.card)
+    expect(refusal(() => h.ledger.decide({ id: a.id, hash: other, decision: 'approve', principal: 'u-ann' })).code).toBe('hash_mismatch')
     expect(h.ledger.get(a.id)!.state).toBe('pending')
     expect(h.reopen().get(a.id)!.state).toBe('pending')
   })
@@ -191,24 +191,24 @@ describe('ActionLedger: decide refuses', () => {
   it('another user, and nothing changes', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
-    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-bob' })).code).toBe('wrong_user')
-    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', userId: 'u-bob' })).code).toBe('wrong_user')
+    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-bob' })).code).toBe('wrong_user')
+    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', principal: 'u-bob' })).code).toBe('wrong_user')
     expect(h.reopen().get(a.id)!.state).toBe('pending')
   })
 
   it.each(['approved', 'declined', 'executing'] as const)('an action that is no longer pending (%s)', (state) => {
     const h = harness()
     const a = state === 'executing' ? h.ledger.propose(draft(), 'executing') : h.ledger.propose(draft(), 'pending')
-    if (state !== 'executing') h.ledger.decide({ id: a.id, hash: a.hash, decision: state === 'approved' ? 'approve' : 'decline', userId: 'u-ann' })
-    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann' })).code).toBe('not_pending')
+    if (state !== 'executing') h.ledger.decide({ id: a.id, hash: a.hash, decision: state === 'approved' ? 'approve' : 'decline', principal: 'u-ann' })
+    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })).code).toBe('not_pending')
     expect(h.ledger.get(a.id)!.state).toBe(state)
   })
 
   it('a second decision: decline always wins over a late approve', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
-    h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', userId: 'u-ann' })
-    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann' })).code).toBe('not_pending')
+    h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', principal: 'u-ann' })
+    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })).code).toBe('not_pending')
     expect(h.reopen().get(a.id)!.state).toBe('declined')
   })
 })
@@ -234,33 +234,33 @@ describe('ActionLedger: expiry', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
     h.clock.now = a.expiresAt - 1
-    expect(h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann' }).state).toBe('approved')
+    expect(h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' }).state).toBe('approved')
   })
 
   it('at expiresAt an approval is refused and the action becomes expired on disk', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
     h.clock.now = a.expiresAt
-    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann' })).code).toBe('expired')
+    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })).code).toBe('expired')
     expect(h.ledger.get(a.id)!.state).toBe('expired')
     expect(h.reopen().get(a.id)!.state).toBe('expired')
     // And it stays refused afterwards.
-    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann' })).code).toBe('not_pending')
+    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })).code).toBe('not_pending')
   })
 
   it('a shorter expiry setting is honoured when deciding', () => {
     const h = harness({ expiryHours: 1 })
     const a = h.ledger.propose(draft(), 'pending')
     h.clock.now = T0 + HOUR
-    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann' })).code).toBe('expired')
+    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })).code).toBe('expired')
   })
 
   it('an expired action is not expired by a wrong-hash or wrong-user decision (checked first)', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
     h.clock.now = a.expiresAt + 1
-    expect(refusal(() => h.ledger.decide({ id: a.id, hash: 'f'.repeat(64), decision: 'approve', userId: 'u-ann' })).code).toBe('hash_mismatch')
-    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-bob' })).code).toBe('wrong_user')
+    expect(refusal(() => h.ledger.decide({ id: a.id, hash: 'f'.repeat(64), decision: 'approve', principal: 'u-ann' })).code).toBe('hash_mismatch')
+    expect(refusal(() => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-bob' })).code).toBe('wrong_user')
     expect(h.ledger.get(a.id)!.state).toBe('pending')
   })
 
@@ -268,7 +268,7 @@ describe('ActionLedger: expiry', () => {
     const h = harness()
     const old = h.ledger.propose(draft(), 'pending')
     const approvedOld = h.ledger.propose(draft(), 'pending')
-    h.ledger.decide({ id: approvedOld.id, hash: approvedOld.hash, decision: 'approve', userId: 'u-ann' })
+    h.ledger.decide({ id: approvedOld.id, hash: approvedOld.hash, decision: 'approve', principal: 'u-ann' })
     const executingOld = h.ledger.propose(draft(), 'executing')
     h.clock.now = T0 + 10 * HOUR
     const young = h.ledger.propose(draft(), 'pending')
@@ -303,7 +303,7 @@ describe('ActionLedger: decline reasons', () => {
   ])('reason %j is stored as %j', (reason, stored) => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
-    const declined = h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', userId: 'u-ann', reason })
+    const declined = h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', principal: 'u-ann', reason })
     expect(declined.declineReason).toBe(stored)
     expect(h.reopen().get(a.id)!.declineReason).toBe(stored)
   })
@@ -311,7 +311,7 @@ describe('ActionLedger: decline reasons', () => {
   it('an approval stores no reason', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
-    expect(h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann', reason: 'sure' }).declineReason).toBeNull()
+    expect(h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann', reason: 'sure' }).declineReason).toBeNull()
   })
 })
 
@@ -333,7 +333,7 @@ describe('ActionLedger: transitions and history', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
     h.clock.now = T0 + 1
-    h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann' })
+    h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })
     h.clock.now = T0 + 2
     h.ledger.transition(a.id, 'executing')
     h.clock.now = T0 + 3
@@ -369,7 +369,7 @@ describe('ActionLedger: restore', () => {
     for (let i = 0; i < 300; i++) {
       h.clock.now = T0 + i * 60_000
       const a = h.ledger.propose(draft({ conversationId: `c${i % 7}` }), i % 3 === 0 ? 'executing' : 'pending')
-      if (i % 3 === 1) h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', userId: 'u-ann', reason: `r${i}` })
+      if (i % 3 === 1) h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', principal: 'u-ann', reason: `r${i}` })
       ids.set(a.id, h.ledger.get(a.id)!.state)
     }
     const files = new Set([...ids.keys()].flatMap((id) => filesHolding(h.dir, id)))
@@ -387,7 +387,7 @@ describe('ActionLedger: restore', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
     const b = h.ledger.propose(draft(), 'pending')
-    h.ledger.decide({ id: b.id, hash: b.hash, decision: 'decline', userId: 'u-ann' })
+    h.ledger.decide({ id: b.id, hash: b.hash, decision: 'decline', principal: 'u-ann' })
     const c = h.ledger.propose(draft(), 'executing')
     h.ledger.transition(c.id, 'outcome_unknown')
     expect(stateOnDisk(h.dir, a.id)).toEqual(['pending'])
@@ -400,7 +400,7 @@ describe('ActionLedger: restore', () => {
     (state) => {
       const h = harness()
       const a = h.ledger.propose(draft(), state === 'pending' || state === 'approved' ? 'pending' : 'executing')
-      if (state === 'approved') h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', userId: 'u-ann' })
+      if (state === 'approved') h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })
       if (state === 'outcome_unknown') h.ledger.transition(a.id, 'outcome_unknown')
       h.clock.now = T0 + 400 * 24 * HOUR
       const fresh = h.reopen()
@@ -411,7 +411,7 @@ describe('ActionLedger: restore', () => {
   it('a decided action is restored after a restart within the next days', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
-    h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', userId: 'u-ann', reason: 'no' })
+    h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', principal: 'u-ann', reason: 'no' })
     h.clock.now = T0 + 3 * 24 * HOUR
     expect(h.reopen().get(a.id)?.state).toBe('declined')
   })
@@ -428,8 +428,10 @@ describe('ActionLedger: restore', () => {
     const onCorrupt = vi.fn()
     const fresh = harness({ dir: h.dir, onCorrupt }).ledger
     expect(onCorrupt).toHaveBeenCalledTimes(1)
-    const movedTo = onCorrupt.mock.calls[0][0] as string
-    expect(movedTo).toMatch(/\.corrupt-/)
+    const damage = onCorrupt.mock.calls[0][0] as LedgerDamage
+    expect(damage.lost).toBe('unknown')
+    expect(damage.keptAs).toMatch(/^ledger\/open-.*\.corrupt-/) // within the data folder, never absolute
+    const movedTo = join(h.dir, damage.keptAs)
     expect(existsSync(movedTo)).toBe(true)
     expect(readFileSync(movedTo, 'utf8')).toBe('{"actions": {"torn') // kept for inspection
     const kept = actions.filter((a) => !inFile.has(a.id))
@@ -443,6 +445,45 @@ describe('ActionLedger: restore', () => {
     expect(harness({ dir: h.dir, onCorrupt: onCorruptLater }).ledger.get(again.id)!.state).toBe('pending')
     expect(onCorruptLater).not.toHaveBeenCalled()
   })
+
+  it('valid JSON of the wrong shape loses only the damaged action, says which, and start-up goes on', () => {
+    const h = harness()
+    const actions = Array.from({ length: 40 }, () => h.ledger.propose(draft(), 'pending'))
+    const victim = actions[0]
+    const [file] = filesHolding(h.dir, victim.id)
+    const doc = JSON.parse(readFileSync(file, 'utf8'))
+    doc.actions[victim.id] = { ...doc.actions[victim.id], state: 'teleported' }
+    doc.actions['x'] = null
+    writeFileSync(file, JSON.stringify(doc), 'utf8')
+
+    const onCorrupt = vi.fn()
+    const fresh = harness({ dir: h.dir, onCorrupt }).ledger
+    expect(onCorrupt).toHaveBeenCalledTimes(1)
+    const damage = onCorrupt.mock.calls[0][0] as LedgerDamage
+    expect(damage.lost).toEqual(expect.arrayContaining([{ abilityTitle: victim.abilityTitle, conversationId: victim.conversationId }]))
+    expect((damage.lost as unknown[]).length).toBe(2)
+    expect(existsSync(join(h.dir, damage.keptAs))).toBe(true)
+    expect(fresh.get(victim.id)).toBeUndefined()
+    for (const a of actions.slice(1)) expect(fresh.get(a.id)?.state).toBe('pending')
+    // The damaged entries are gone from the file: the next start-up is quiet.
+    const later = vi.fn()
+    harness({ dir: h.dir, onCorrupt: later })
+    expect(later).not.toHaveBeenCalled()
+  })
+
+  it.each(['[]', '5', '"text"', 'null', '{"actions": 5}', '{"actions": []}'])('a ledger file holding %s does not stop start-up', (content) => {
+    const h = harness()
+    const a = h.ledger.propose(draft(), 'pending')
+    const b = h.ledger.propose(draft(), 'pending')
+    const [file] = filesHolding(h.dir, a.id)
+    const sameFile = filesHolding(h.dir, b.id)[0] === file
+    writeFileSync(file, content, 'utf8')
+    const onCorrupt = vi.fn()
+    const fresh = harness({ dir: h.dir, onCorrupt }).ledger
+    expect(onCorrupt).toHaveBeenCalled()
+    expect(fresh.get(a.id)).toBeUndefined()
+    if (!sameFile) expect(fresh.get(b.id)?.state).toBe('pending')
+  })
 })
 
 describe('settled actions read on first use', () => {
@@ -452,10 +493,10 @@ describe('settled actions read on first use', () => {
       const open = () => new ActionLedger({ stores: createNodeStoreFactory(dir), clock: Date.now, expiryHours: () => 48 })
       const first = open()
       const card = { summary: 's', detail: { kind: 'read' as const, inputs: [] } }
-      const action = first.propose({ conversationId: 'c', toolCallId: 't', ability: 'update_record', abilityTitle: 'Update', input: {}, recordVersion: '1', card, userId: 'u', userName: 'U', provider: 'p', model: 'm' }, 'pending')
-      first.decide({ id: action.id, hash: action.hash, decision: 'decline', userId: 'u' })
+      const action = first.propose({ conversationId: 'c', toolCallId: 't', ability: 'update_record', abilityTitle: 'Update', input: {}, recordVersion: '1', card, principal: 'u', userName: 'U', provider: 'p', model: 'm' }, 'pending')
+      first.decide({ id: action.id, hash: action.hash, decision: 'decline', principal: 'u' })
       const second = open()
-      expect(() => second.decide({ id: action.id, hash: action.hash, decision: 'approve', userId: 'u' })).toThrow(/declined; it can no longer be decided/)
+      expect(() => second.decide({ id: action.id, hash: action.hash, decision: 'approve', principal: 'u' })).toThrow(/this action was declined/)
       expect(second.get(action.id)?.state).toBe('declined')
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -22,7 +22,7 @@ function event(i: number, overrides: Partial<AuditEvent> = {}): AuditEvent {
     actionId: `a${i}`,
     ability: 'update_record',
     hash: 'ab'.repeat(32),
-    userId: 'u-ann',
+    principal: 'u-ann',
     provider: 'demo',
     model: 'scripted',
     outcome: 'approved',

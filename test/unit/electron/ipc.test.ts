@@ -89,10 +89,10 @@ describe('forwardEvents', () => {
     const send = vi.fn()
     const win = { webContents: { send }, isDestroyed: () => false }
     const stop = forwardEvents(sink, () => win as never)
-    sink.emit('ui.focusAction', { actionId: 'a1', conversationId: 'c1' })
+    sink.emit('ui.focusAction', { actionId: 'a1', conversationId: 'c1' }, null)
     expect(send).toHaveBeenCalledWith('event:ui.focusAction', { actionId: 'a1', conversationId: 'c1' })
     stop()
-    sink.emit('ui.focusAction', { actionId: 'a2', conversationId: 'c1' })
+    sink.emit('ui.focusAction', { actionId: 'a2', conversationId: 'c1' }, null)
     expect(send).toHaveBeenCalledTimes(1)
   })
 
@@ -101,7 +101,7 @@ describe('forwardEvents', () => {
     const send = vi.fn()
     forwardEvents(sink, () => ({ webContents: { send }, isDestroyed: () => true }) as never)
     forwardEvents(sink, () => null)
-    sink.emit('ui.focusAction', { actionId: 'a1', conversationId: 'c1' })
+    sink.emit('ui.focusAction', { actionId: 'a1', conversationId: 'c1' }, null)
     expect(send).not.toHaveBeenCalled()
   })
 })

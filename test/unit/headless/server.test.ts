@@ -193,7 +193,7 @@ describe('serveHeadless: messages', () => {
     const b = await connected()
     const ma = nextMessage(a)
     const mb = nextMessage(b)
-    events.emit('ui.focusAction', { actionId: 'x', conversationId: 'c' })
+    events.emit('ui.focusAction', { actionId: 'x', conversationId: 'c' }, null)
     const expected = { type: 'event', name: 'ui.focusAction', payload: { actionId: 'x', conversationId: 'c' } }
     expect(await ma).toEqual(expected)
     expect(await mb).toEqual(expected)

@@ -171,7 +171,7 @@ describe('dispatch: output and errors', () => {
     hash: HASH,
     state: 'approved',
     card: { summary: 's', detail: { kind: 'read', inputs: [] } },
-    userId: 'u',
+    principal: 'u',
     userName: 'U',
     createdAt: 1,
     expiresAt: 2,

@@ -10,6 +10,7 @@ import { SettingsService } from '../../../src/main/settings/settings'
 import { createNodeStoreFactory } from '../../../src/main/storage/node-store'
 import { DEFAULT_EXPIRY_HOURS } from '../../../src/main/actions/ledger'
 import type { ConfirmationSetting, Decision, Effect } from '../../../src/shared/domain'
+import { principalKey } from '../../../src/shared/domain'
 
 const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 }
 const SETTINGS: ConfirmationSetting[] = ['default', 'always', 'never']
@@ -162,6 +163,7 @@ describe('SettingsService feeding the policy', () => {
   afterEach(() => {
     while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true })
   })
+  const P = principalKey({ crm: 'tryton', origin: 'https://crm.example', database: 'a', userId: '1' })
   const tempDir = () => {
     const d = mkdtempSync(join(tmpdir(), 'countersign-settings-'))
     dirs.push(d)
@@ -170,9 +172,9 @@ describe('SettingsService feeding the policy', () => {
 
   it('stores Require Confirmation per ability across a reopen', () => {
     const dir = tempDir()
-    new SettingsService(createNodeStoreFactory(dir)).setConfirmation('update_record', 'never')
+    new SettingsService(createNodeStoreFactory(dir)).setConfirmation(P, 'update_record', 'never')
     const reopened = new SettingsService(createNodeStoreFactory(dir))
-    expect(reopened.confirmation()).toEqual({ update_record: 'never' })
+    expect(reopened.confirmation(P)).toEqual({ update_record: 'never' })
   })
 
   it.each([
@@ -183,25 +185,40 @@ describe('SettingsService feeding the policy', () => {
     ['null', null]
   ])('a settings file whose confirmation is %s reads as undefined, so the policy asks', (_label, confirmation) => {
     const dir = tempDir()
-    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ confirmation, expiryHours: 48 }))
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ byPrincipal: { [P]: { confirmation, expiryHours: 48 } } }))
     const settings = new SettingsService(createNodeStoreFactory(dir))
-    expect(settings.confirmation()).toBeUndefined()
-    const got = evaluatePolicy({ ability: { name: 'search_records', effect: 'read' }, userSettings: settings.confirmation() })
+    expect(settings.confirmation(P)).toBeUndefined()
+    const got = evaluatePolicy({ ability: { name: 'search_records', effect: 'read' }, userSettings: settings.confirmation(P) })
     expect(got.decision).toBe('ask')
   })
 
   it('a well-formed file is read as is', () => {
     const dir = tempDir()
-    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ confirmation: { send_message: 'always' }, expiryHours: 12 }))
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ byPrincipal: { [P]: { confirmation: { send_message: 'always' }, expiryHours: 12 } } }))
     const settings = new SettingsService(createNodeStoreFactory(dir))
-    expect(settings.confirmation()).toEqual({ send_message: 'always' })
-    expect(settings.expiryHours()).toBe(12)
+    expect(settings.confirmation(P)).toEqual({ send_message: 'always' })
+    expect(settings.expiryHours(P)).toBe(12)
   })
 
   it.each([0, -1, 1.5, 'x', 24 * 14 + 1])('an out-of-range expiry (%j) falls back to the default', (hours) => {
     const dir = tempDir()
-    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ confirmation: {}, expiryHours: hours }))
-    expect(new SettingsService(createNodeStoreFactory(dir)).expiryHours()).toBe(DEFAULT_EXPIRY_HOURS)
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ byPrincipal: { [P]: { confirmation: {}, expiryHours: hours } } }))
+    expect(new SettingsService(createNodeStoreFactory(dir)).expiryHours(P)).toBe(DEFAULT_EXPIRY_HOURS)
+  })
+
+  it("one principal's choices never apply to another's, and settings saved before principals go to the first to sign in", () => {
+    const dir = tempDir()
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ confirmation: { send_message: 'never' }, expiryHours: 6 }))
+    const settings = new SettingsService(createNodeStoreFactory(dir))
+    const other = principalKey({ crm: 'tryton', origin: 'https://crm.example', database: 'b', userId: '1' })
+    settings.claimLegacy(P)
+    settings.claimLegacy(other) // once only: nothing left to claim
+    expect(settings.confirmation(P)).toEqual({ send_message: 'never' })
+    expect(settings.expiryHours(P)).toBe(6)
+    expect(settings.confirmation(other)).toEqual({})
+    expect(settings.expiryHours(other)).toBe(DEFAULT_EXPIRY_HOURS)
+    settings.setConfirmation(other, 'update_record', 'always')
+    expect(settings.confirmation(P)).toEqual({ send_message: 'never' })
   })
 
   it('an unparseable settings file is moved aside and everything asks for defaults', () => {
@@ -210,7 +227,7 @@ describe('SettingsService feeding the policy', () => {
     const moved: string[] = []
     const settings = new SettingsService(createNodeStoreFactory(dir), (p) => moved.push(p))
     expect(moved).toHaveLength(1)
-    expect(settings.confirmation()).toEqual({})
-    expect(settings.expiryHours()).toBe(DEFAULT_EXPIRY_HOURS)
+    expect(settings.confirmation(P)).toEqual({})
+    expect(settings.expiryHours(P)).toBe(DEFAULT_EXPIRY_HOURS)
   })
 })

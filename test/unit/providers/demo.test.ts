@@ -51,7 +51,7 @@ function workspace(toolName: string, input: Record<string, unknown>, writes: 'ap
     }
     default:
       if (writes === 'decline') {
-        return { type: 'execution-denied', reason: 'The user declined this action; it did not run. Do not propose the same action again.' }
+        return { type: 'json', value: { status: 'declined', userReason: null, instruction: 'The user declined this action; it did not run. Do not propose the same action again.' } }
       }
       return json({ status: 'done', summary: `${toolName} ran: ${JSON.stringify(input)}` })
   }

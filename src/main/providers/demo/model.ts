@@ -176,12 +176,18 @@ function lastUserTurn(prompt: Prompt): { text: string; done: Done[]; userName: s
 
 function readOutput(output: { type: string; value?: unknown; reason?: string }): Output {
   switch (output.type) {
-    case 'json':
+    case 'json': {
+      // Countersign's own results for a decline or a cancel: structured, read by field.
+      const v = output.value as { status?: unknown; userReason?: unknown } | null
+      if (v && typeof v === 'object' && (v.status === 'declined' || v.status === 'cancelled')) {
+        return { kind: 'denied', reason: typeof v.userReason === 'string' ? v.userReason : undefined }
+      }
       return { kind: 'json', value: unwrap(output.value) }
+    }
     case 'text':
       return { kind: 'json', value: safeParse(String(output.value)) ?? output.value }
     case 'execution-denied':
-      return { kind: 'denied', reason: output.reason }
+      return { kind: 'denied', reason: undefined } // free text from elsewhere: not the user's own words
     case 'error-text':
       return { kind: 'error', message: String(output.value) }
     case 'error-json':
@@ -244,7 +250,7 @@ export function planDemoStep(prompt: Prompt, available: Set<string> | null = nul
   const last = done.at(-1)
   if (last?.output?.kind === 'denied') {
     // Show that the user's reason reached the assistant, as a real model would acknowledge it.
-    const why = last.output.reason?.match(/reason: "([^"]*)"/i)?.[1]
+    const why = last.output.reason
     return say(why ? `Understood, I won't do that. You said: "${why}".` : "Understood, I won't do that.")
   }
   if (last && last.output === null) return say('') // still waiting for a result: nothing to add

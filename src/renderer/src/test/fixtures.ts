@@ -20,7 +20,7 @@ export function demoProvider(overrides: Partial<ProviderView> = {}): ProviderVie
 
 export function appState(overrides: Partial<AppState> = {}): AppState {
   return {
-    user: { id: 'u-finance', name: 'Fiona Finch', login: 'fiona', groups: ['Finance'] },
+    user: { id: 'u-finance', name: 'Fiona Finch', login: 'fiona', groups: ['Finance'], principal: 'sample|sample%3A|workspace|u-finance' },
     account: { id: 'acc-1', kind: 'sample', label: 'Sample workspace', login: 'fiona', serverUrl: null, database: null },
     accounts: [{ id: 'acc-1', kind: 'sample', label: 'Sample workspace', login: 'fiona', serverUrl: null, database: null }],
     sampleUsers: [
@@ -41,7 +41,7 @@ export function signedOut(): AppState {
 }
 
 export function conversation(overrides: Partial<ConversationSummary> = {}): ConversationSummary {
-  return { id: 'c1', title: 'Deals this week', userId: 'u-finance', createdAt: 1000, updatedAt: 2000, status: 'idle', ...overrides }
+  return { id: 'c1', title: 'Deals this week', principal: 'u-finance', createdAt: 1000, updatedAt: 2000, status: 'idle', ...overrides }
 }
 
 export function action(overrides: Partial<ActionView> = {}): ActionView {
@@ -66,7 +66,7 @@ export function action(overrides: Partial<ActionView> = {}): ActionView {
         ]
       }
     },
-    userId: 'u-finance',
+    principal: 'u-finance',
     userName: 'Fiona Finch',
     createdAt: now - 60_000,
     expiresAt: now + (47 * 60 + 12) * 60_000 + 30_000,

@@ -1,0 +1,137 @@
+// The handler for every request of the contract, in one map: a missing handler fails to compile.
+// Handlers only translate requests into calls on the services; every request about data is
+// answered for the signed-in principal only.
+import type { SettingsView } from '../shared/domain'
+import type { AbilityCatalog } from './abilities/catalog'
+import type { AccountService } from './accounts/accounts'
+import { toView, type ActionLedger } from './actions/ledger'
+import type { Assistant } from './assistant/assistant'
+import { summaryOf, viewOf, type ConversationStore } from './conversations/store'
+import { AssistantError } from './errors'
+import type { EventSink } from './ipc/events'
+import type { Handlers } from './ipc/dispatch'
+import type { PolicyDecision } from './policy/policy'
+import type { ProviderService } from './providers/types'
+import type { SettingsService } from './settings/settings'
+import type { AppState, SignedInUser } from '../shared/domain'
+
+export interface HandlerDeps {
+  assistant: Assistant
+  accounts: AccountService
+  ledger: ActionLedger
+  conversations: ConversationStore
+  catalog: AbilityCatalog
+  settings: SettingsService
+  providers: ProviderService
+  events: EventSink
+  policyFor: (abilityName: string, user: SignedInUser) => PolicyDecision
+  appState: () => AppState
+  afterSignIn: () => Promise<AppState>
+}
+
+export function createHandlers(d: HandlerDeps): Handlers {
+  const principal = () => d.accounts.user()?.principal ?? null
+  const requireUser = (): SignedInUser => {
+    const user = d.accounts.user()
+    if (!user) throw new AssistantError('not_signed_in', 'Sign in to your CRM first.')
+    return user
+  }
+  const settingsView = (): SettingsView => {
+    const user = requireUser()
+    return {
+      expiryHours: d.settings.expiryHours(user.principal),
+      policy: d.catalog.list().map((ability) => {
+        const decision = d.policyFor(ability.name, user)
+        return {
+          ability: { name: ability.name, title: ability.title, effect: ability.effect, description: ability.description, summary: ability.summary },
+          setting: d.settings.confirmation(user.principal)?.[ability.name] ?? 'default',
+          decision: decision.decision,
+          reason: decision.reason,
+          lockedBy: decision.lockedBy
+        }
+      })
+    }
+  }
+  const appChanged = () => d.events.emit('app.changed', d.appState(), null)
+
+  return {
+    'app.getState': async () => d.appState(),
+    'conversations.list': async () => {
+      const p = principal()
+      return p ? d.conversations.list(p).map(summaryOf) : []
+    },
+    'conversations.get': async ({ conversationId }) => {
+      const conversation = d.conversations.get(conversationId)
+      if (!conversation || conversation.principal !== principal()) throw new AssistantError('not_found', 'No such conversation.')
+      return viewOf(conversation)
+    },
+    'conversations.create': async () => summaryOf(d.assistant.createConversation()),
+    'conversations.send': async ({ conversationId, text }) => {
+      await d.assistant.send(conversationId, text)
+      return { ok: true as const }
+    },
+    'conversations.stop': async ({ conversationId }) => {
+      await d.assistant.stop(conversationId)
+      return { ok: true as const }
+    },
+    'conversations.retry': async ({ conversationId }) => {
+      await d.assistant.retry(conversationId)
+      return { ok: true as const }
+    },
+    'actions.inbox': async () => {
+      const p = principal()
+      return d.ledger
+        .inState('pending', 'outcome_unknown')
+        .filter((a) => a.principal === p)
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .map(toView)
+    },
+    'actions.forConversation': async ({ conversationId }) => {
+      const conversation = d.conversations.get(conversationId)
+      if (!conversation || conversation.principal !== principal()) return []
+      return d.ledger.forConversation(conversationId).map(toView)
+    },
+    'actions.decide': (input) => d.assistant.decide(input),
+    'actions.settle': (input) => d.assistant.settle(input),
+    'settings.get': async () => settingsView(),
+    'settings.setConfirmation': async ({ ability, setting }) => {
+      const user = requireUser()
+      if (!d.catalog.get(ability)) throw new AssistantError('not_found', `There is no ability called ${ability}.`)
+      d.settings.setConfirmation(user.principal, ability, setting)
+      return settingsView()
+    },
+    'settings.setExpiryHours': async ({ hours }) => {
+      d.settings.setExpiryHours(requireUser().principal, hours)
+      return settingsView()
+    },
+    'accounts.signIn': async (input) => {
+      await d.accounts.signIn(input)
+      return d.afterSignIn()
+    },
+    'accounts.switch': async ({ accountId }) => {
+      await d.accounts.switchTo(accountId)
+      return d.afterSignIn()
+    },
+    'accounts.signOut': async ({ accountId }) => {
+      await d.accounts.signOut(accountId)
+      return d.appState()
+    },
+    'providers.get': async () => d.providers.view(principal()),
+    'providers.prepare': (input) => d.providers.prepare(input),
+    'providers.consent': async ({ wordingVersion, endpointHost }) => {
+      const view = await d.providers.consent(requireUser().principal, wordingVersion, endpointHost)
+      appChanged()
+      return view
+    },
+    'providers.withdrawConsent': async () => {
+      const view = await d.providers.withdraw(requireUser().principal)
+      appChanged()
+      return view
+    },
+    'providers.useDemo': async () => {
+      const view = await d.providers.useDemo(requireUser().principal)
+      appChanged()
+      return view
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// What a crash, a restart or the passing of time leaves behind, settled so the user can always go
+// on: expired actions answer their tool call, interrupted answers become retryable errors, a step
+// whose proposal never reached the disk is closed, `executing` actions are reconciled with the CRM
+// (never re-run blindly), and approved actions run.
+import type { ActionRecord } from '../actions/ledger'
+import type { ConversationRecord } from '../conversations/store'
+import type { ActionRunner } from './action-runner'
+import type { AssistantCore } from './core'
+import type { ConversationUpdates } from './conversation-updates'
+import { outcomeOf, toolResults } from './tool-results'
+
+const LIVE_STATES = new Set(['pending', 'approved', 'executing', 'outcome_unknown'])
+
+export class Recovery {
+  constructor(
+    private readonly core: AssistantCore,
+    private readonly updates: ConversationUpdates,
+    private readonly runner: ActionRunner
+  ) {}
+
+  private get deps() {
+    return this.core.deps
+  }
+
+  /** At start-up and after each sign-in. Conversations are fixed for everyone; actions run only for the signed-in principal. */
+  async recover(): Promise<void> {
+    this.sweep()
+    for (const conversation of this.deps.conversations.list()) {
+      if (this.core.running.has(conversation.id)) continue
+      await this.core.locks.run(conversation.id, async () => this.unstick(conversation.id))
+    }
+    const principal = this.deps.accounts.user()?.principal
+    if (!principal) return
+    for (const action of this.deps.ledger.inState('executing').filter((a) => a.principal === principal)) {
+      await this.core.locks.run(action.conversationId, async (held) => {
+        const current = this.deps.ledger.get(action.id)
+        if (current?.state === 'executing') await this.runner.reconcileLocked(held, current)
+      })
+    }
+    for (const action of this.deps.ledger.inState('approved').filter((a) => a.principal === principal)) {
+      await this.runner.runApproved(action.id)
+    }
+    this.core.refreshBadge()
+  }
+
+  /**
+   * Leaves a conversation in a state the user can act on. An answer cut by a crash becomes a
+   * retryable error; calls of an open step with no live action on disk (the app stopped between
+   * the model's answer and the proposal's write) get a result saying so.
+   */
+  unstick(conversationId: string): void {
+    const conversation = this.deps.conversations.get(conversationId)
+    if (!conversation) return
+    if (conversation.status === 'running') {
+      this.updates.addNotice(conversationId, 'The answer was interrupted (the app closed or crashed). Nothing that needed approval ran without it.', true)
+      this.updates.setStatus(conversationId, 'error')
+    }
+    const orphaned = this.orphanedCalls(conversation)
+    for (const { toolCallId, settled } of orphaned) {
+      // A settled action whose result did not reach the conversation before the crash: its outcome.
+      const result = settled ? outcomeOf(settled) : toolResults.interrupted()
+      this.updates.recordResult(conversationId, toolCallId, result.output, result.status, result.text, { thenRunning: false })
+    }
+    const after = this.deps.conversations.get(conversationId)!
+    if (orphaned.length > 0) this.updates.setStatus(conversationId, after.openStep ? 'waiting' : 'error')
+    if (!after.openStep && after.status === 'waiting') this.updates.setStatus(conversationId, 'idle')
+    if (after.openStep && after.status !== 'waiting' && after.status !== 'error') this.updates.setStatus(conversationId, 'waiting')
+  }
+
+  /** Expires every pending action past its time; its tool call gets its answer. */
+  sweep(): void {
+    for (const expired of this.deps.ledger.sweepExpired()) {
+      this.core.audit(expired, 'expired', 'expired')
+      this.closeExpired(expired)
+    }
+    this.core.refreshBadge()
+  }
+
+  /** An expired action's tool call gets its answer, so the conversation is not left waiting forever. */
+  closeExpired(action: ActionRecord): void {
+    const result = toolResults.expired()
+    this.updates.recordResult(action.conversationId, action.toolCallId, result.output, result.status, result.text, { thenRunning: false })
+    const conversation = this.deps.conversations.get(action.conversationId)
+    if (conversation && !conversation.openStep && conversation.status === 'waiting') this.updates.setStatus(action.conversationId, 'idle')
+  }
+
+  /** Calls of the open step without a result and without a live action: nothing will ever answer them. */
+  private orphanedCalls(conversation: ConversationRecord): { toolCallId: string; settled: ActionRecord | null }[] {
+    if (!conversation.openStep) return []
+    const step = conversation.openStep
+    const actions = this.deps.ledger.forConversation(conversation.id)
+    return step.calls
+      .filter((call) => !step.results[call.toolCallId])
+      .flatMap((call) => {
+        const mine = actions.filter((a) => a.toolCallId === call.toolCallId)
+        if (mine.some((a) => LIVE_STATES.has(a.state))) return []
+        const latest = mine.sort((a, b) => b.createdAt - a.createdAt)[0] ?? null
+        return [{ toolCallId: call.toolCallId, settled: latest }]
+      })
+  }
+}
