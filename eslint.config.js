@@ -38,6 +38,12 @@ const SAMPLE_ADMIN = {
   regex: '(?:^|/)(?:crm/)?sample/admin(?:\\.[cm]?[jt]sx?)?$',
   message: 'crm/sample/admin is a test-only helper: nothing under src/ may import it.'
 }
+// The transports sit below the services: they learn error types from src/main/errors, never by
+// importing a service (issue 7: ipc/ must not import assistant/).
+const IPC_BELOW_SERVICES = {
+  regex: '^\\.\\./(?:assistant|actions|accounts|abilities|conversations|crm|providers|policy|settings|secrets|audit|notify|access)(?:/|$)',
+  message: 'ipc/ sits below the services: import error types from ../errors, never a service.'
+}
 const SAMPLE_ADMIN_LOCAL = {
   regex: '^\\./admin(?:\\.[cm]?[jt]sx?)?$',
   message: 'crm/sample/admin is a test-only helper: nothing under src/ may import it.'
@@ -91,6 +97,7 @@ const layers = [
   // Adapters, most specific last.
   ...zone('src/main/electron', (n) => mainRules(n, [ELECTRON])),
   ...zone('src/main/crm/sample', (n) => [...mainRules(n), SAMPLE_ADMIN_LOCAL]),
+  ...zone('src/main/ipc', (n) => [...mainRules(n), IPC_BELOW_SERVICES]),
   file('src/main/storage/electron-store.ts', (n) => mainRules(n, [ELECTRON_STORE])),
   file('src/main/secrets/keytar-store.ts', (n) => mainRules(n, [KEYTAR])),
   // Composition roots.

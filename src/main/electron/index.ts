@@ -50,7 +50,7 @@ if (!app.requestSingleInstanceLock()) {
       sampleUsers: listSampleUsers
     })
     const notifier = new ElectronNotifier({ Notification, app }, () => window, core.events)
-    registerIpc({ ipcMain, handlers: core.handlers, window: () => window, expectedOrigin })
+    registerIpc({ ipcMain, handlers: core.handlers, window: () => window, expectedOrigin, log: (message, error) => core.log.error(message, error) })
     forwardEvents(core.events, () => window)
 
     const open = () => {

@@ -2,7 +2,7 @@
 // the payload (in dispatch), and answers with an envelope so errors keep their message.
 import type { IpcMain, WebContents } from 'electron'
 import { REQUEST_NAMES, type Envelope } from '../../shared/contract'
-import { dispatch, type Handlers } from '../ipc/dispatch'
+import { dispatch, type ErrorLog, type Handlers } from '../ipc/dispatch'
 import type { FanOutEventSink } from '../ipc/events'
 import { isTrustedSender } from './security'
 
@@ -11,13 +11,15 @@ export function registerIpc(options: {
   handlers: Handlers
   window: () => { webContents: WebContents } | null
   expectedOrigin: string
+  /** Details of unexpected errors (the local log); the window only ever sees a plain sentence. */
+  log?: ErrorLog
 }): void {
   for (const name of REQUEST_NAMES) {
     options.ipcMain.handle(name, async (event, input): Promise<Envelope<unknown>> => {
       if (!isTrustedSender(event, options.window(), options.expectedOrigin)) {
         return { ok: false, error: { code: 'forbidden_sender', message: 'Refused: this request did not come from the Countersign window.' } }
       }
-      return dispatch(options.handlers, name, input)
+      return dispatch(options.handlers, name, input, options.log)
     })
   }
 }

@@ -58,7 +58,8 @@ export async function startHost(options: HostOptions) {
       handlers: app.handlers,
       events: app.events,
       rendererDir: options.rendererDir ?? resolve(import.meta.dirname, '../../../out/renderer'),
-      port: options.port
+      port: options.port,
+      log: (message, error) => app.log.error(message, error)
     })
     return {
       app,

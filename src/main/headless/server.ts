@@ -8,7 +8,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { RENDERER_CSP } from '../../shared/csp'
 import { clientMessageSchema, type ServerMessage } from '../../shared/wire'
-import { dispatch, type Handlers } from '../ipc/dispatch'
+import { dispatch, type ErrorLog, type Handlers } from '../ipc/dispatch'
 import type { FanOutEventSink } from '../ipc/events'
 
 const MIME: Record<string, string> = {
@@ -34,6 +34,8 @@ export async function serveHeadless(options: {
   rendererDir: string
   port?: number
   token?: string
+  /** Details of unexpected errors (the local log); the client only ever sees a plain sentence. */
+  log?: ErrorLog
 }): Promise<HostTransport> {
   const token = options.token ?? randomBytes(24).toString('base64url')
   let port = 0
@@ -75,7 +77,7 @@ export async function serveHeadless(options: {
     }
     const message = clientMessageSchema.safeParse(json)
     if (!message.success) return ws.close(1003, 'Malformed message')
-    const envelope = await dispatch(options.handlers, message.data.name, message.data.input)
+    const envelope = await dispatch(options.handlers, message.data.name, message.data.input, options.log)
     send(ws, { type: 'response', id: message.data.id, envelope })
   }
 

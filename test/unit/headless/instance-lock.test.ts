@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { AlreadyRunningError, acquireInstanceLock } from '../../../src/main/headless/instance-lock'
+import { AlreadyRunningError, acquireInstanceLock, processStart } from '../../../src/main/headless/instance-lock'
 
 const LOCK_MODULE = resolve(import.meta.dirname, '../../../src/main/headless/instance-lock.ts')
 const TSX = resolve(import.meta.dirname, '../../../node_modules/tsx/dist/esm/index.mjs')
@@ -42,6 +42,11 @@ function holder(dir: string): Promise<ChildProcess> {
   })
 }
 
+/** The process id the lock names. */
+function lockPid(dir: string): number {
+  return (JSON.parse(readFileSync(join(dir, 'instance.lock'), 'utf8')) as { pid: number }).pid
+}
+
 function exited(child: ChildProcess): Promise<void> {
   return new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())))
 }
@@ -51,7 +56,7 @@ describe('acquireInstanceLock', () => {
     const dir = tempDir()
     const release = acquireInstanceLock(dir)
     const file = join(dir, 'instance.lock')
-    expect(readFileSync(file, 'utf8').trim()).toBe(String(process.pid))
+    expect(lockPid(dir)).toBe(process.pid)
     release()
     expect(existsSync(file)).toBe(false)
   })
@@ -59,7 +64,7 @@ describe('acquireInstanceLock', () => {
   it('refuses a second lock while another live process holds the folder', async () => {
     const dir = tempDir()
     const child = await holder(dir)
-    expect(readFileSync(join(dir, 'instance.lock'), 'utf8').trim()).toBe(String(child.pid))
+    expect(lockPid(dir)).toBe(child.pid)
     expect(() => acquireInstanceLock(dir)).toThrow(AlreadyRunningError)
     try {
       acquireInstanceLock(dir)
@@ -67,7 +72,7 @@ describe('acquireInstanceLock', () => {
       expect((e as Error).message).toContain(String(child.pid))
     }
     // The refusal leaves the holder's lock alone.
-    expect(readFileSync(join(dir, 'instance.lock'), 'utf8').trim()).toBe(String(child.pid))
+    expect(lockPid(dir)).toBe(child.pid)
   })
 
   it('takes over a stale lock left by a process killed with SIGKILL', async () => {
@@ -76,9 +81,9 @@ describe('acquireInstanceLock', () => {
     const deadPid = child.pid!
     child.kill('SIGKILL')
     await exited(child)
-    expect(readFileSync(join(dir, 'instance.lock'), 'utf8').trim()).toBe(String(deadPid)) // left behind
+    expect(lockPid(dir)).toBe(deadPid) // left behind
     const release = acquireInstanceLock(dir)
-    expect(readFileSync(join(dir, 'instance.lock'), 'utf8').trim()).toBe(String(process.pid))
+    expect(lockPid(dir)).toBe(process.pid)
     release()
   })
 
@@ -86,16 +91,27 @@ describe('acquireInstanceLock', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'instance.lock'), '2147483646')
     const release = acquireInstanceLock(dir)
-    expect(readFileSync(join(dir, 'instance.lock'), 'utf8').trim()).toBe(String(process.pid))
+    expect(lockPid(dir)).toBe(process.pid)
     release()
   })
 
-  it('takes over an empty or garbled lock file (a crash while writing it)', () => {
-    for (const content of ['', 'garbage']) {
+  it('a lock naming a live process whose id was reused (it started at another time) does not block start-up', async () => {
+    const dir = tempDir()
+    const child = await holder(dir)
+    const lock = JSON.parse(readFileSync(join(dir, 'instance.lock'), 'utf8'))
+    expect(lock.start).toEqual(processStart(child.pid!))
+    writeFileSync(join(dir, 'instance.lock'), JSON.stringify({ ...lock, start: '1' }))
+    const release = acquireInstanceLock(dir)
+    expect(lockPid(dir)).toBe(process.pid)
+    release()
+  })
+
+  it('takes over an empty or garbled lock file (a crash while writing it), or one naming 1, -1, 0 or an old plain pid', () => {
+    for (const content of ['', 'garbage', '1', '-1', '0', '{"pid":1}', '{"pid":-1,"start":null}', '[]', 'null', String(process.ppid)]) {
       const dir = tempDir()
       writeFileSync(join(dir, 'instance.lock'), content)
       const release = acquireInstanceLock(dir)
-      expect(readFileSync(join(dir, 'instance.lock'), 'utf8').trim()).toBe(String(process.pid))
+      expect(lockPid(dir)).toBe(process.pid)
       release()
     }
   })

@@ -59,6 +59,9 @@ describe('src/main services: no electron, electron-store or keytar outside the a
     await expectAllowed("export const k = () => import('keytar')", 'src/main/secrets/keytar-store.ts')
   })
 
+  it('ipc/ importing the assistant is refused', () => expectRefused("import { Assistant } from '../assistant/assistant'\nexport const a = Assistant", 'src/main/ipc/x.ts', /below the services/))
+  it('ipc/ importing the ledger for its error type is refused', () => expectRefused("import { DecisionRefusedError } from '../actions/ledger'\nexport const a = DecisionRefusedError", 'src/main/ipc/dispatch.ts', /below the services/))
+  it('ipc/ importing the errors module is allowed', () => expectAllowed("import { AssistantError } from '../errors'\nexport const a = AssistantError", 'src/main/ipc/dispatch.ts'))
   it('Node built-ins and other packages are fine in main', () => expectAllowed("import { join } from 'node:path'\nimport { z } from 'zod'\nexport const a = [join, z]", 'src/main/policy/x.ts'))
   it('main may import src/shared', () => expectAllowed("import type { Decision } from '../../shared/domain'\nexport type D = Decision", 'src/main/policy/x.ts'))
 
