@@ -1,12 +1,14 @@
 // CRM accounts and the one live session. Non-secret account data (server, database, login) is in
 // electron-store; passwords only in the OS keychain. The session is made from the signed-in
 // user's own credentials; there is no other CRM credential anywhere in the process.
-import { principalKey, type Account, type Principal, type SignedInUser } from '../../shared/domain'
+import { z } from 'zod'
+import { accountSchema, principalKey, type Account, type Principal, type SignedInUser } from '../../shared/domain'
 import { CrmError, type Credentials, type CrmConnector, type CrmSession } from '../crm/types'
 import { KeychainError, secretKeys, type SecretStore } from '../secrets/types'
 import type { JsonStore, JsonStoreFactory } from '../storage/types'
 
 type AccountsFile = { accounts: Account[]; activeId: string | null }
+const accountsFileSchema = z.object({ accounts: z.array(accountSchema), activeId: z.string().nullable() })
 
 import { SessionUnavailableError } from '../errors'
 export { SessionUnavailableError }
@@ -28,7 +30,12 @@ export class AccountService {
       onCorrupt?: (movedTo: string) => void
     }
   ) {
-    this.store = deps.stores.open<AccountsFile>({ name: 'accounts', defaults: { accounts: [], activeId: null }, onCorrupt: deps.onCorrupt })
+    this.store = deps.stores.open<AccountsFile>({
+      name: 'accounts',
+      defaults: { accounts: [], activeId: null },
+      onCorrupt: deps.onCorrupt,
+      accept: (doc) => accountsFileSchema.safeParse(doc).success
+    })
   }
 
   accounts(): Account[] {
