@@ -18,6 +18,8 @@ export interface HostOptions {
   dataDir: string
   rendererDir?: string
   port?: number
+  /** This run's token; random when not given. Given, with the same port, a restarted host lets open tabs reconnect. */
+  token?: string
   /** Shifts the host's clock, to test expiry without waiting two days. */
   clockOffsetMs?: number
   /** 'keychain' (default) uses the OS keychain via keytar; 'memory' is for tests that need no keyring. */
@@ -57,7 +59,8 @@ export async function startHost(options: HostOptions) {
       handlers: app.handlers,
       events: app.events,
       rendererDir: options.rendererDir ?? resolve(import.meta.dirname, '../../../out/renderer'),
-      port: options.port
+      port: options.port,
+      token: options.token
     })
     return {
       app,

@@ -45,6 +45,7 @@ export async function serveHeadless(options: {
   const expectedHost = () => `127.0.0.1:${port}`
 
   const server: Server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 2 * HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1_000 }, (req, res) => {
+    if (req.url === '/ipc' || req.url?.startsWith('/ipc?')) return answerTokenProbe(req, res)
     serveStatic(req, res, options.rendererDir, expectedHost()).catch(() => {
       if (!res.headersSent) res.writeHead(500)
       res.end()
@@ -88,6 +89,18 @@ export async function serveHeadless(options: {
       })
     })
   })
+
+  // A page that lost its socket cannot see why a new one fails (the browser hides the HTTP
+  // status of a refused upgrade). A plain GET of /ipc tells it: 401, the host runs with another
+  // token (it was restarted), or 426, this token is fine and it may upgrade. It reveals nothing
+  // an upgrade attempt would not.
+  function answerTokenProbe(req: IncomingMessage, res: ServerResponse): void {
+    const headers = { 'Cache-Control': 'no-store', 'Content-Length': '0' }
+    if (req.headers.host !== expectedHost() || req.method !== 'GET') return void res.writeHead(403, headers).end()
+    const given = new URL(req.url ?? '/', `http://${expectedHost()}`).searchParams.get('token')
+    if (!sameToken(given, token)) return void res.writeHead(401, headers).end()
+    res.writeHead(426, { ...headers, Connection: 'Upgrade', Upgrade: 'websocket' }).end()
+  }
 
   async function onMessage(ws: WebSocket, raw: string): Promise<void> {
     let json: unknown
