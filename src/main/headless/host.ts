@@ -1,6 +1,5 @@
 // Composition root for the headless host: the same services as the Electron app, composed
 // without Electron (conf instead of electron-store, a recording notifier), served over loopback.
-import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createApp, type AppAdapters } from '../app'
 import { SampleConnector, SampleWorkspaceServer, listSampleUsers } from '../crm/sample'
@@ -11,6 +10,7 @@ import { KeytarSecretStore } from '../secrets/keytar-store'
 import { MemorySecretStore } from '../secrets/memory-store'
 import type { SecretStore } from '../secrets/types'
 import { createNodeStoreFactory } from '../storage/node-store'
+import { makeDataDirPrivate } from '../storage/private-files'
 import { acquireInstanceLock } from './instance-lock'
 import { serveHeadless, type HostTransport } from './server'
 
@@ -30,7 +30,7 @@ export interface HostOptions {
 
 export async function startHost(options: HostOptions) {
   const dataDir = resolve(options.dataDir)
-  mkdirSync(dataDir, { recursive: true })
+  makeDataDirPrivate(dataDir)
   const releaseLock = acquireInstanceLock(dataDir)
   try {
     const clock = () => Date.now() + (options.clockOffsetMs ?? 0)
