@@ -22,7 +22,7 @@ export interface AuditEvent {
 
 export class AuditLog {
   constructor(private readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true })
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
     this.endTornLine()
   }
 

@@ -38,7 +38,7 @@ export class ConversationStore {
     private readonly onCorrupt?: (movedTo: string) => void
   ) {
     this.dir = join(dataDir, 'conversations')
-    mkdirSync(this.dir, { recursive: true })
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 }) // private, like every file in it
     for (const file of readdirSync(this.dir)) {
       if (!/^[0-9a-f-]{36}\.json$/.test(file)) continue
       const path = join(this.dir, file)

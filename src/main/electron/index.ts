@@ -9,6 +9,7 @@ import { TrytonConnector } from '../crm/tryton'
 import { DefaultProviderService } from '../providers/service'
 import { KeytarSecretStore } from '../secrets/keytar-store'
 import { createElectronStoreFactory } from '../storage/electron-store'
+import { makeDataDirPrivate } from '../storage/private-files'
 import { ElectronNotifier } from './notifier'
 import { forwardEvents, registerIpc } from './ipc'
 import { appOrigin } from './security'
@@ -35,6 +36,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     hardenSession(session.defaultSession)
     const dataDir = app.getPath('userData')
+    makeDataDirPrivate(dataDir)
     const stores = createElectronStoreFactory(dataDir)
     const secrets = new KeytarSecretStore()
     const clock = () => Date.now()

@@ -13,6 +13,14 @@ if (!dataDir) {
   process.exit(2)
 }
 
+// A fixed token (with a fixed port) lets a tab left open reconnect after a restart. It must be as
+// hard to guess as a random one.
+const token = env.COUNTERSIGN_TOKEN
+if (token !== undefined && !/^[A-Za-z0-9_-]{32,}$/.test(token)) {
+  console.error('COUNTERSIGN_TOKEN must be at least 32 letters, digits, - or _.')
+  process.exit(2)
+}
+
 const failpoints: Record<string, number> = {}
 for (const item of (env.COUNTERSIGN_FAILPOINTS ?? '').split(',').filter(Boolean)) {
   const [name, ms] = item.split(':')
@@ -22,6 +30,7 @@ for (const item of (env.COUNTERSIGN_FAILPOINTS ?? '').split(',').filter(Boolean)
 startHost({
   dataDir,
   port: env.COUNTERSIGN_PORT ? Number(env.COUNTERSIGN_PORT) : undefined,
+  token,
   clockOffsetMs: env.COUNTERSIGN_CLOCK_OFFSET_MS ? Number(env.COUNTERSIGN_CLOCK_OFFSET_MS) : undefined,
   secrets: env.COUNTERSIGN_SECRETS === 'memory' ? 'memory' : 'keychain',
   rendererDir: env.COUNTERSIGN_RENDERER_DIR,

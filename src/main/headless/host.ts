@@ -1,6 +1,5 @@
 // Composition root for the headless host: the same services as the Electron app, composed
 // without Electron (conf instead of electron-store, a recording notifier), served over loopback.
-import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createApp, type AppAdapters } from '../app'
 import type { Checkpoint } from '../assistant/core'
@@ -12,6 +11,7 @@ import { KeytarSecretStore } from '../secrets/keytar-store'
 import { MemorySecretStore } from '../secrets/memory-store'
 import type { SecretStore } from '../secrets/types'
 import { createNodeStoreFactory } from '../storage/node-store'
+import { makeDataDirPrivate } from '../storage/private-files'
 import { acquireInstanceLock } from './instance-lock'
 import { serveHeadless, type HostTransport } from './server'
 
@@ -19,6 +19,8 @@ export interface HostOptions {
   dataDir: string
   rendererDir?: string
   port?: number
+  /** This run's token; random when not given. Given, with the same port, a restarted host lets open tabs reconnect. */
+  token?: string
   /** Shifts the host's clock, to test expiry without waiting two days. */
   clockOffsetMs?: number
   /** 'keychain' (default) uses the OS keychain via keytar; 'memory' is for tests that need no keyring. */
@@ -29,7 +31,7 @@ export interface HostOptions {
 
 export async function startHost(options: HostOptions) {
   const dataDir = resolve(options.dataDir)
-  mkdirSync(dataDir, { recursive: true })
+  makeDataDirPrivate(dataDir)
   const releaseLock = acquireInstanceLock(dataDir)
   try {
     const clock = () => Date.now() + (options.clockOffsetMs ?? 0)
@@ -59,7 +61,8 @@ export async function startHost(options: HostOptions) {
       events: app.events,
       rendererDir: options.rendererDir ?? resolve(import.meta.dirname, '../../../out/renderer'),
       port: options.port,
-      log: (message, error) => app.log.error(message, error)
+      log: (message, error) => app.log.error(message, error),
+      token: options.token
     })
     return {
       app,

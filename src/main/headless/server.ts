@@ -21,6 +21,11 @@ const MIME: Record<string, string> = {
   '.json': 'application/json'
 }
 
+/** The largest message a client may send; a bigger one closes its socket with 1009 (too big). */
+export const MAX_MESSAGE_BYTES = 1_000_000
+/** A client gets this long to send its request headers (slowloris clients are dropped). */
+const HEADERS_TIMEOUT_MS = 5_000
+
 export interface HostTransport {
   url: string
   port: number
@@ -41,21 +46,33 @@ export async function serveHeadless(options: {
   let port = 0
   const expectedHost = () => `127.0.0.1:${port}`
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 2 * HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1_000 }, (req, res) => {
+    if (req.url === '/ipc' || req.url?.startsWith('/ipc?')) return answerTokenProbe(req, res)
     serveStatic(req, res, options.rendererDir, expectedHost()).catch(() => {
       if (!res.headersSent) res.writeHead(500)
       res.end()
     })
   })
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1_000_000 })
+  // No client can take the host down: every socket has an error handler (an unhandled 'error'
+  // event ends the process), and ws answers a bad frame by closing that socket with its code
+  // (1002 protocol, 1007 bad UTF-8, 1009 too big) before it reports the error here.
+  server.on('error', (error) => console.error('[host] server error:', error.message))
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false })
   const clients = new Set<WebSocket>()
 
   server.on('upgrade', (req, socket, head) => {
+    // Node's HTTP server drops its own error handler from a socket it hands to 'upgrade'.
+    socket.on('error', () => socket.destroy())
     const refuse = (status: number, text: string) => {
-      socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`)
+      if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
       socket.destroy()
     }
-    const url = new URL(req.url ?? '/', `http://${expectedHost()}`)
+    let url: URL
+    try {
+      url = new URL(req.url ?? '/', `http://${expectedHost()}`)
+    } catch {
+      return refuse(400, 'Bad Request')
+    }
     // Only our own page may connect: right path, right Host (no DNS rebinding), same-origin, this run's token.
     if (url.pathname !== '/ipc') return refuse(404, 'Not Found')
     if (req.headers.host !== expectedHost()) return refuse(403, 'Forbidden')
@@ -63,10 +80,29 @@ export async function serveHeadless(options: {
     if (!sameToken(url.searchParams.get('token'), token)) return refuse(401, 'Unauthorized')
     wss.handleUpgrade(req, socket, head, (ws) => {
       clients.add(ws)
+      ws.on('error', () => undefined) // ws has already closed it with the right code
       ws.on('close', () => clients.delete(ws))
-      ws.on('message', (data) => void onMessage(ws, data.toString()))
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) return ws.close(1003, 'Malformed message')
+        onMessage(ws, data.toString()).catch((error: unknown) => {
+          console.error('[host] request failed:', error instanceof Error ? error.message : error)
+          ws.close(1011, 'Internal error')
+        })
+      })
     })
   })
+
+  // A page that lost its socket cannot see why a new one fails (the browser hides the HTTP
+  // status of a refused upgrade). A plain GET of /ipc tells it: 401, the host runs with another
+  // token (it was restarted), or 426, this token is fine and it may upgrade. It reveals nothing
+  // an upgrade attempt would not.
+  function answerTokenProbe(req: IncomingMessage, res: ServerResponse): void {
+    const headers = { 'Cache-Control': 'no-store', 'Content-Length': '0' }
+    if (req.headers.host !== expectedHost() || req.method !== 'GET') return void res.writeHead(403, headers).end()
+    const given = new URL(req.url ?? '/', `http://${expectedHost()}`).searchParams.get('token')
+    if (!sameToken(given, token)) return void res.writeHead(401, headers).end()
+    res.writeHead(426, { ...headers, Connection: 'Upgrade', Upgrade: 'websocket' }).end()
+  }
 
   async function onMessage(ws: WebSocket, raw: string): Promise<void> {
     let json: unknown
@@ -106,7 +142,8 @@ export async function serveHeadless(options: {
 }
 
 function send(ws: WebSocket, message: ServerMessage): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+  // The callback takes any write error (the client went away meanwhile) instead of throwing.
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message), () => undefined)
 }
 
 function sameToken(given: string | null, expected: string): boolean {

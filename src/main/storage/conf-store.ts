@@ -2,6 +2,7 @@
 // electron-store's class in; plain Node (headless host, tests, bench) passes conf's.
 import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { PRIVATE_FILE_MODE, ensurePrivateDir } from './private-files'
 import type { JsonStore, JsonStoreFactory } from './types'
 
 // conf re-reads the file before every whole-store write unless this key is present
@@ -41,6 +42,7 @@ export function createConfStoreFactory(
         cwd,
         [nameOption]: name,
         clearInvalidConfig: false,
+        configFileMode: PRIVATE_FILE_MODE, // both conf and electron-store default to 0o666
         accessPropertiesByDotNotation: false,
         serialize: (value: unknown) => JSON.stringify(value),
         ...(nameOption === 'configName' ? { projectName: 'countersign', projectSuffix: '' } : {})
@@ -73,7 +75,10 @@ export function createConfStoreFactory(
         path: file,
         read: () => current,
         write(value: T) {
-          conf ??= new Store(options)
+          if (!conf) {
+            ensurePrivateDir(cwd) // conf would create it with the default 0755
+            conf = new Store(options)
+          }
           conf.store = { ...value, [CONF_INTERNAL_KEY]: {} }
           current = value
         },

@@ -13,13 +13,13 @@ export function App() {
   const dispatch = useAppDispatch()
   const app = useAppSelector((s) => s.app)
   const connection = useAppSelector((s) => s.connection)
-  // 'closed' = a connection attempt failed or an open connection dropped; the client keeps retrying.
-  const disconnected = connection.status === 'closed'
+  // 'closed': the client is reconnecting; 'refused' and 'gone': it stopped, and the banner says what to do.
+  const lostStatus = connection.status === 'closed' || connection.status === 'refused' || connection.status === 'gone' ? connection.status : null
 
   if (!app.state) {
     return (
       <div className="app app--centered">
-        {disconnected && <DisconnectedBanner />}
+        {lostStatus && <DisconnectedBanner status={lostStatus} />}
         {app.status === 'error' ? (
           <div className="startup-error" role="alert">
             <p className="empty-state__title">Countersign could not start</p>
@@ -40,7 +40,7 @@ export function App() {
   if (!app.state.user) {
     return (
       <div className="app app--signin">
-        {disconnected && <DisconnectedBanner />}
+        {lostStatus && <DisconnectedBanner status={lostStatus} />}
         <SignInScreen app={app.state} />
       </div>
     )
@@ -50,7 +50,7 @@ export function App() {
     <div className="app">
       <Sidebar app={app.state} />
       <main className="main">
-        {disconnected && <DisconnectedBanner />}
+        {lostStatus && <DisconnectedBanner status={lostStatus} />}
         {app.state.sessionProblem && <SessionProblemBanner problem={app.state.sessionProblem} signedIn />}
         <MainView app={app.state} />
       </main>

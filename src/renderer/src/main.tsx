@@ -9,7 +9,7 @@ import { loadAppState } from './store/thunks'
 import './styles.css'
 
 const { api, connection } = resolveApi()
-const store = createAppStore(api, connection ? { preloadedState: { connection: { status: connection.status, hasBeenOpen: connection.status === 'open' } } } : {})
+const store = createAppStore(api, connection ? { connection, preloadedState: { connection: { status: connection.status, hasBeenOpen: connection.status === 'open' } } } : {})
 startBridge(api, store.dispatch)
 if (connection) bindConnection(connection, store.dispatch)
 void store.dispatch(loadAppState())

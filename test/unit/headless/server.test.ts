@@ -143,6 +143,20 @@ describe('serveHeadless: who may connect', () => {
   })
 })
 
+describe('serveHeadless: the token probe a disconnected page uses', () => {
+  it('answers 426 (go ahead and upgrade) to this run’s token and 401 to any other', async () => {
+    expect((await get(`/ipc?token=${host.token}`)).status).toBe(426)
+    expect((await get('/ipc?token=test-token-124')).status).toBe(401)
+    expect((await get('/ipc')).status).toBe(401)
+  })
+
+  it('refuses another Host (DNS rebinding) and other methods, and runs no handler', async () => {
+    expect((await get(`/ipc?token=${host.token}`, { Host: 'evil.example.com' })).status).toBe(403)
+    expect((await get(`/ipc?token=${host.token}`, {}, 'POST')).status).toBe(403)
+    for (const n of REQUEST_NAMES) expect(handlers[n]).not.toHaveBeenCalled()
+  })
+})
+
 describe('serveHeadless: messages', () => {
   async function connected(): Promise<WebSocket> {
     const result = await open()

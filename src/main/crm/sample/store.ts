@@ -33,7 +33,7 @@ export class WorkspaceFile {
    * reported in `recovery`, and `create()` is saved in its place.
    */
   async open(create: () => WorkspaceData): Promise<{ data: WorkspaceData; recovery: Recovery | null }> {
-    await fs.mkdir(this.dir, { recursive: true })
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
     await this.removeStaleTemps()
     const read = await this.read()
     if (read.kind === 'ok') return { data: read.data, recovery: null }

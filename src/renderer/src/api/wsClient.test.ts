@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createWsClient, headlessSocketUrl } from './wsClient'
+import { REQUEST_FAILURES } from './connection'
+import { createWsClient, headlessSocketUrl, probeToken, type WsClientOptions } from './wsClient'
 
 class FakeSocket {
   static all: FakeSocket[] = []
@@ -33,7 +34,8 @@ afterEach(() => {
   vi.useRealTimers()
 })
 
-const make = () => createWsClient({ url: 'ws://127.0.0.1:9/ipc?token=t', createSocket: (url) => new FakeSocket(url), minDelayMs: 100, maxDelayMs: 400 })
+const make = (options: Partial<WsClientOptions> = {}) =>
+  createWsClient({ url: 'ws://127.0.0.1:9/ipc?token=t', createSocket: (url) => new FakeSocket(url), probe: async () => 'accepted', minDelayMs: 100, maxDelayMs: 400, ...options })
 
 describe('headless WebSocket client', () => {
   it('builds the socket URL from the page', () => {
@@ -75,35 +77,131 @@ describe('headless WebSocket client', () => {
     expect(seen).toEqual([{ actionId: 'a', conversationId: 'c' }])
   })
 
-  it('on close: fails in-flight requests, reports the status and reconnects with bounded backoff', async () => {
-    vi.useFakeTimers()
+  it('a request made before the first connection waits for it, and fails plainly if that attempt fails', async () => {
     const client = make()
+    const first = client.api.requests['app.getState']({})
+    FakeSocket.all[0].close() // no host at page load
+    await expect(first).rejects.toThrow(REQUEST_FAILURES.notSent)
+    expect(client.connection.status).toBe('closed')
+    client.close()
+  })
+
+  it('on close: fails sent requests saying they may have gone through, fails new ones at once, and reconnects with bounded backoff', async () => {
+    vi.useFakeTimers()
+    const probes: string[] = []
+    const client = make({ probe: async (url) => (probes.push(url), 'accepted') })
     const statuses: string[] = []
     client.connection.subscribe((s) => statuses.push(s))
     FakeSocket.all[0].open()
     const inFlight = client.api.requests['app.getState']({})
     FakeSocket.all[0].close()
-    await expect(inFlight).rejects.toThrow(/Disconnected/)
+    await expect(inFlight).rejects.toMatchObject({ code: 'disconnected', message: REQUEST_FAILURES.dropped })
     expect(client.connection.status).toBe('closed')
-    const queued = client.api.requests['conversations.list']({})
-    vi.advanceTimersByTime(100)
+    // Typed while disconnected: not kept in a queue with no host to answer it.
+    await expect(client.api.requests['conversations.send']({ conversationId: 'c', text: 'hello' })).rejects.toMatchObject({ code: 'not_connected', message: REQUEST_FAILURES.notSent })
+
+    await vi.advanceTimersByTimeAsync(99)
+    expect(FakeSocket.all).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(probes).toEqual(['ws://127.0.0.1:9/ipc?token=t'])
     expect(FakeSocket.all).toHaveLength(2)
     FakeSocket.all[1].close()
-    vi.advanceTimersByTime(199)
+    await vi.advanceTimersByTimeAsync(199)
     expect(FakeSocket.all).toHaveLength(2)
-    vi.advanceTimersByTime(1)
+    await vi.advanceTimersByTimeAsync(1)
     expect(FakeSocket.all).toHaveLength(3)
     FakeSocket.all[2].close()
-    vi.advanceTimersByTime(400)
+    await vi.advanceTimersByTimeAsync(400)
     expect(FakeSocket.all).toHaveLength(4)
     FakeSocket.all[3].close()
-    vi.advanceTimersByTime(400) // capped at maxDelayMs
+    await vi.advanceTimersByTimeAsync(400) // capped at maxDelayMs
     expect(FakeSocket.all).toHaveLength(5)
     FakeSocket.all[4].open()
     expect(statuses).toEqual(['open', 'closed', 'open'])
-    expect(FakeSocket.all[4].sent).toEqual([{ type: 'request', id: 2, name: 'conversations.list', input: {} }])
-    FakeSocket.all[4].receive({ type: 'response', id: 2, envelope: { ok: true, value: [] } })
-    await expect(queued).resolves.toEqual([])
+    const after = client.api.requests['conversations.list']({})
+    expect(FakeSocket.all[4].sent).toEqual([{ type: 'request', id: 3, name: 'conversations.list', input: {} }])
+    FakeSocket.all[4].receive({ type: 'response', id: 3, envelope: { ok: true, value: [] } })
+    await expect(after).resolves.toEqual([])
     client.close()
+  })
+
+  it('a host restarted with another token: says to open its new address and stops trying', async () => {
+    vi.useFakeTimers()
+    let probes = 0
+    const client = make({ probe: async () => (probes++, 'refused') })
+    FakeSocket.all[0].open()
+    FakeSocket.all[0].close()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(client.connection.status).toBe('refused')
+    await vi.advanceTimersByTimeAsync(600_000)
+    expect(probes).toBe(1)
+    expect(FakeSocket.all).toHaveLength(1)
+    const error = await client.api.requests['conversations.send']({ conversationId: 'c', text: 'hi' }).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'host_restarted' })
+    expect((error as Error).message).toContain('Open the address it printed')
+    client.close()
+  })
+
+  it('no host for longer than the bound: says to start it again, stops trying, and tries again when asked', async () => {
+    vi.useFakeTimers()
+    let answer: 'unreachable' | 'accepted' = 'unreachable'
+    let probes = 0
+    const client = make({ probe: async () => (probes++, answer), giveUpAfterMs: 10_000 })
+    FakeSocket.all[0].open()
+    FakeSocket.all[0].close()
+    await vi.advanceTimersByTimeAsync(9_000)
+    expect(client.connection.status).toBe('closed')
+    await vi.advanceTimersByTimeAsync(1_400)
+    expect(client.connection.status).toBe('gone')
+    const probesWhenGivenUp = probes
+    expect(probesWhenGivenUp).toBeLessThanOrEqual(10_400 / 100)
+    await vi.advanceTimersByTimeAsync(600_000)
+    expect(probes).toBe(probesWhenGivenUp)
+    const error = await client.api.requests['conversations.list']({}).catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'host_stopped', message: REQUEST_FAILURES.gone })
+    expect((error as Error).message).toContain('Start it again with npm start')
+
+    answer = 'accepted'
+    client.connection.retry()
+    expect(client.connection.status).toBe('closed')
+    await vi.advanceTimersByTimeAsync(0)
+    expect(FakeSocket.all).toHaveLength(2)
+    FakeSocket.all[1].open()
+    expect(client.connection.status).toBe('open')
+    client.close()
+  })
+
+  it('a probe that says yes but a socket that keeps failing still gives up within the bound', async () => {
+    vi.useFakeTimers()
+    const client = make({ probe: async () => 'accepted', giveUpAfterMs: 5_000 })
+    FakeSocket.all[0].close()
+    for (let i = 0; i < 40 && client.connection.status === 'closed'; i++) {
+      await vi.advanceTimersByTimeAsync(400)
+      FakeSocket.all.at(-1)!.close()
+    }
+    expect(client.connection.status).toBe('gone')
+    client.close()
+  })
+})
+
+describe('probeToken', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it.each([
+    [426, 'accepted'],
+    [401, 'refused'],
+    [404, 'accepted']
+  ])('HTTP %i from the host means %s', async (status, expected) => {
+    const fetch = vi.fn(async () => new Response(null, { status }))
+    vi.stubGlobal('fetch', fetch)
+    expect(await probeToken('ws://127.0.0.1:9/ipc?token=abc')).toBe(expected)
+    expect(fetch).toHaveBeenCalledWith('http://127.0.0.1:9/ipc?token=abc', expect.objectContaining({ cache: 'no-store' }))
+  })
+
+  it('no answer at all means no host', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))))
+    expect(await probeToken('ws://127.0.0.1:9/ipc?token=abc')).toBe('unreachable')
   })
 })

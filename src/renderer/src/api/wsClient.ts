@@ -2,7 +2,7 @@
 // CountersignApi, carried over the loopback WebSocket protocol in src/shared/wire.ts.
 import type { CountersignApi, EventName, RequestName } from '../../../shared/contract'
 import type { ClientMessage, ServerMessage } from '../../../shared/wire'
-import type { ConnectionMonitor, ConnectionStatus } from './connection'
+import { REQUEST_FAILURES, type ConnectionMonitor, type ConnectionStatus } from './connection'
 import { ApiError } from './errors'
 import { EVENT_NAMES, REQUEST_NAMES } from './names'
 
@@ -19,10 +19,16 @@ type SocketLike = {
 export type WsClientOptions = {
   url: string
   createSocket?: (url: string) => SocketLike
+  /** Asks the host whether this page's token is still accepted; see `probeToken`. */
+  probe?: (url: string) => Promise<ProbeResult>
   /** Backoff between reconnect attempts: starts at `minDelayMs`, doubles, capped at `maxDelayMs`. */
   minDelayMs?: number
   maxDelayMs?: number
+  /** Stop trying (status 'gone') once no host has answered for this long. */
+  giveUpAfterMs?: number
 }
+
+export type ProbeResult = 'accepted' | 'refused' | 'unreachable'
 
 const OPEN = 1
 
@@ -32,16 +38,20 @@ export type WsClient = { api: CountersignApi; connection: ConnectionMonitor; clo
 
 export function createWsClient(options: WsClientOptions): WsClient {
   const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike)
+  const probe = options.probe ?? probeToken
   const minDelay = options.minDelayMs ?? 250
   const maxDelay = options.maxDelayMs ?? 5000
+  const giveUpAfter = options.giveUpAfterMs ?? 120_000
 
   let socket: SocketLike | null = null
   let status: ConnectionStatus = 'connecting'
   let nextId = 1
   let attempt = 0
+  /** When the connection was lost (or first failed); null while open. */
+  let downSince: number | null = null
   let closedByUs = false
   let retryTimer: ReturnType<typeof setTimeout> | null = null
-  /** Requests waiting for the socket to open. */
+  /** Requests made before the first connection opened. */
   const queue: Array<{ message: ClientMessage; pending: Pending }> = []
   /** Requests sent and awaiting their response. */
   const inFlight = new Map<number, Pending>()
@@ -54,19 +64,33 @@ export function createWsClient(options: WsClientOptions): WsClient {
     for (const listener of [...statusListeners]) listener(next)
   }
 
+  /** Why a request cannot be sent now, or null if it can wait for the first connection. */
+  function notSentError(): ApiError | null {
+    if (closedByUs) return new ApiError('closed', 'The connection to Countersign is closed.')
+    if (status === 'connecting') return null
+    if (status === 'refused') return new ApiError('host_restarted', REQUEST_FAILURES.refused)
+    if (status === 'gone') return new ApiError('host_stopped', REQUEST_FAILURES.gone)
+    return new ApiError('not_connected', REQUEST_FAILURES.notSent)
+  }
+
+  function failQueued(): void {
+    const error = notSentError() ?? new ApiError('not_connected', REQUEST_FAILURES.notSent)
+    for (const item of queue.splice(0)) item.pending.reject(error)
+  }
+
   function connect(): void {
-    retryTimer = null
     let s: SocketLike
     try {
       s = createSocket(options.url)
     } catch {
-      scheduleReconnect()
+      lost()
       return
     }
     socket = s
     s.onopen = () => {
       if (socket !== s) return
       attempt = 0
+      downSince = null
       setStatus('open')
       while (queue.length > 0 && s.readyState === OPEN) {
         const item = queue.shift()!
@@ -84,23 +108,51 @@ export function createWsClient(options: WsClientOptions): WsClient {
     s.onclose = () => {
       if (socket !== s) return
       socket = null
-      // Responses to requests already sent are lost with the socket: they fail, and the
-      // state is refetched once connected again. Requests not yet sent keep waiting.
+      // Responses to requests already sent are lost with the socket: the host may or may not
+      // have acted, so they fail saying so; the state is refetched once connected again.
       for (const [id, pending] of inFlight) {
         inFlight.delete(id)
-        pending.reject(new ApiError('disconnected', 'Disconnected from Countersign before it answered. Please try again.'))
+        pending.reject(new ApiError('disconnected', REQUEST_FAILURES.dropped))
       }
       if (closedByUs) return
-      setStatus('closed')
-      scheduleReconnect()
+      lost()
     }
   }
 
-  function scheduleReconnect(): void {
+  /** The socket dropped or could not open: fail what waits, then look for the host again. */
+  function lost(): void {
+    downSince ??= Date.now()
+    setStatus('closed')
+    failQueued()
+    tryAgainLater()
+  }
+
+  function tryAgainLater(): void {
+    if (Date.now() - (downSince ?? Date.now()) >= giveUpAfter) giveUp('gone')
+    else scheduleReconnect()
+  }
+
+  function giveUp(final: 'refused' | 'gone'): void {
+    setStatus(final)
+    failQueued()
+  }
+
+  function scheduleReconnect(delay = Math.min(maxDelay, minDelay * 2 ** attempt)): void {
     if (closedByUs || retryTimer) return
-    const delay = Math.min(maxDelay, minDelay * 2 ** attempt)
     attempt = Math.min(attempt + 1, 16)
-    retryTimer = setTimeout(connect, delay)
+    retryTimer = setTimeout(() => void reconnect(), delay)
+  }
+
+  // Ask first, then connect: a browser hides why an upgrade failed, and the probe says whether
+  // the host is there at all and whether it still knows this page's token.
+  async function reconnect(): Promise<void> {
+    retryTimer = null
+    if (closedByUs) return
+    const result = await probe(options.url).catch((): ProbeResult => 'unreachable')
+    if (closedByUs || status !== 'closed') return
+    if (result === 'refused') return giveUp('refused')
+    if (result === 'accepted') return connect()
+    tryAgainLater()
   }
 
   function handleMessage(data: unknown): void {
@@ -137,14 +189,16 @@ export function createWsClient(options: WsClientOptions): WsClient {
     return new Promise((resolve, reject) => {
       const message: ClientMessage = { type: 'request', id: nextId++, name, input: input ?? {} }
       const pending: Pending = { resolve, reject }
-      if (closedByUs) {
-        reject(new ApiError('closed', 'The connection to Countersign is closed.'))
-      } else if (socket && socket.readyState === OPEN) {
+      if (socket && socket.readyState === OPEN && !closedByUs) {
         inFlight.set(message.id, pending)
         socket.send(JSON.stringify(message))
-      } else {
-        queue.push({ message, pending })
+        return
       }
+      // Only the very first connection is waited for; otherwise a request made while
+      // disconnected fails now, so nothing sits on "Sending…" with no host to answer it.
+      const error = notSentError()
+      if (error) reject(error)
+      else queue.push({ message, pending })
     })
   }
 
@@ -177,6 +231,13 @@ export function createWsClient(options: WsClientOptions): WsClient {
         return () => {
           statusListeners.delete(listener)
         }
+      },
+      retry() {
+        if (closedByUs || (status !== 'gone' && status !== 'refused')) return
+        attempt = 0
+        downSince = Date.now()
+        setStatus('closed')
+        scheduleReconnect(0)
       }
     },
     close() {
@@ -185,6 +246,17 @@ export function createWsClient(options: WsClientOptions): WsClient {
       socket?.close()
       for (const item of queue.splice(0)) item.pending.reject(new ApiError('closed', 'The connection to Countersign is closed.'))
     }
+  }
+}
+
+/** A plain GET of the socket's address: 426 means the token is accepted (upgrade to connect),
+ *  401 that the host runs with another token; no answer at all means no host. */
+export async function probeToken(socketUrl: string): Promise<ProbeResult> {
+  try {
+    const response = await fetch(socketUrl.replace(/^ws/, 'http'), { cache: 'no-store', credentials: 'omit' })
+    return response.status === 401 ? 'refused' : 'accepted'
+  } catch {
+    return 'unreachable'
   }
 }
 

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useAppDispatch, useAppSelector } from '../store/hooks'
-import { loadAppState } from '../store/thunks'
+import { CONNECTION_MESSAGES } from '../api/connection'
+import { loadAppState, retryConnection } from '../store/thunks'
 import { demoExamplesToggled, viewSelected } from '../store/uiSlice'
 import { DEMO_EXAMPLES } from '../../../shared/demo-examples'
 
@@ -37,11 +38,25 @@ export function DemoBanner() {
   )
 }
 
-export function DisconnectedBanner() {
+/** The headless host's connection is not open: reconnecting, or what the user must do. */
+export function DisconnectedBanner({ status }: { status: 'closed' | 'refused' | 'gone' }) {
+  const dispatch = useAppDispatch()
+  if (status === 'closed') {
+    return (
+      <div className="banner banner--warning banner--slim" data-testid="disconnected-banner" data-status={status} role="status">
+        <span className="spinner spinner--small" aria-hidden="true" />
+        <span>{CONNECTION_MESSAGES.closed}</span>
+      </div>
+    )
+  }
   return (
-    <div className="banner banner--warning banner--slim" data-testid="disconnected-banner" role="status">
-      <span className="spinner spinner--small" aria-hidden="true" />
-      <span>Disconnected from Countersign — reconnecting…</span>
+    <div className="banner banner--warning banner--slim" data-testid="disconnected-banner" data-status={status} role="alert">
+      <span>{CONNECTION_MESSAGES[status]}</span>
+      {status === 'gone' && (
+        <button type="button" className="button button--small" data-testid="reconnect-button" onClick={() => dispatch(retryConnection())}>
+          Try again
+        </button>
+      )}
     </div>
   )
 }

@@ -3,7 +3,7 @@ import type { ConversationStatus } from '../../../shared/domain'
 import { errorMessage } from '../api/errors'
 import { useAppDispatch, useAppSelector } from '../store/hooks'
 import { sendMessage, stopConversation } from '../store/thunks'
-import { draftChanged } from '../store/uiSlice'
+import { draftChanged, sendErrorChanged } from '../store/uiSlice'
 
 type Props = { conversationId: string | null; status: ConversationStatus; disabled?: boolean }
 
@@ -11,6 +11,9 @@ export function Composer({ conversationId, status, disabled = false }: Props) {
   const dispatch = useAppDispatch()
   const key = conversationId ?? ''
   const draft = useAppSelector((s) => s.ui.drafts[key] ?? '')
+  // A failed send's reason lives in the store: sending from home opens a new conversation, whose
+  // composer is another instance and must still show why the text did not go.
+  const sendError = useAppSelector((s) => s.ui.sendErrors[key] ?? null)
   const focusNonce = useAppSelector((s) => s.ui.composerFocusNonce)
   const [sending, setSending] = useState(false)
   const [stopping, setStopping] = useState(false)
@@ -28,10 +31,11 @@ export function Composer({ conversationId, status, disabled = false }: Props) {
     if (!canSend) return
     setSending(true)
     setError(null)
+    dispatch(sendErrorChanged({ key, message: null }))
     try {
       await dispatch(sendMessage({ conversationId, text: draft.trim() })).unwrap()
-    } catch (e) {
-      setError(errorMessage(e))
+    } catch {
+      // sendMessage has put the reason in the store, where the composer now on screen reads it.
     } finally {
       setSending(false)
     }
@@ -59,9 +63,9 @@ export function Composer({ conversationId, status, disabled = false }: Props) {
 
   return (
     <div className="composer">
-      {error && (
+      {(error ?? sendError) && (
         <p className="composer__error" role="alert" data-testid="composer-error">
-          {error}
+          {error ?? sendError}
         </p>
       )}
       {status === 'waiting' && <p className="composer__hint">The assistant is waiting for your decision on a card above.</p>}

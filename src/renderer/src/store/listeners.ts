@@ -58,10 +58,14 @@ export function createListeners(extra: ThunkExtra) {
     }
   })
 
-  // The connection to the headless host came back: refetch everything.
+  // The connection to the headless host came back: refetch everything (also when the first
+  // attempt failed and the page could not load its state).
   startAppListening({
     predicate: (action, current, previous) =>
-      connectionChanged.match(action) && current.connection.status === 'open' && previous.connection.status !== 'open' && previous.connection.hasBeenOpen,
+      connectionChanged.match(action) &&
+      current.connection.status === 'open' &&
+      previous.connection.status !== 'open' &&
+      (previous.connection.hasBeenOpen || current.app.status === 'error'),
     effect: async (_action, api) => {
       await api.dispatch(refreshAll())
     }

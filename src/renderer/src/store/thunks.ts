@@ -16,7 +16,7 @@ import {
 } from './conversationsSlice'
 import { settingsChanged, settingsLoadFailed, settingsLoadStarted } from './settingsSlice'
 import type { AppDispatch, RootState, ThunkExtra } from './types'
-import { composerFocusRequested, draftChanged, viewSelected } from './uiSlice'
+import { composerFocusRequested, draftChanged, sendErrorChanged, viewSelected } from './uiSlice'
 
 const createAppThunk = createAsyncThunk.withTypes<{ state: RootState; dispatch: AppDispatch; extra: ThunkExtra }>()
 
@@ -88,11 +88,21 @@ export const createConversation = createAppThunk('conversations/create', async (
 export const sendMessage = createAppThunk(
   'conversations/send',
   async ({ conversationId, text }: { conversationId: string | null; text: string }, { dispatch, extra }) => {
-    const draftKey = conversationId ?? ''
     let id = conversationId
-    if (id === null) id = (await dispatch(createConversation()).unwrap()).id
-    await extra.api.requests['conversations.send']({ conversationId: id, text })
-    dispatch(draftChanged({ key: draftKey, text: '' }))
+    try {
+      if (id === null) {
+        id = (await dispatch(createConversation()).unwrap()).id
+        // The text moves with the user into the new conversation, so if sending fails (the
+        // headless host went away) it is still in the composer they now see, with the reason.
+        dispatch(draftChanged({ key: id, text }))
+        dispatch(draftChanged({ key: '', text: '' }))
+      }
+      await extra.api.requests['conversations.send']({ conversationId: id, text })
+    } catch (error) {
+      dispatch(sendErrorChanged({ key: id ?? '', message: errorMessage(error) }))
+      throw error
+    }
+    dispatch(draftChanged({ key: id, text: '' }))
     return id
   }
 )
@@ -161,6 +171,11 @@ export const useDemoProvider = createAppThunk('providers/useDemo', async (_: voi
 })
 
 /** After the transport came back: everything main may have changed meanwhile. */
+/** After the client gave up looking for the headless host: look again. */
+export const retryConnection = createAppThunk('connection/retry', async (_: void, { extra }) => {
+  extra.connection?.retry()
+})
+
 export const refreshAll = createAppThunk('app/refreshAll', async (_: void, { dispatch, getState }) => {
   await dispatch(loadAppState())
   const state = getState()

@@ -11,6 +11,8 @@ export type UiState = {
   view: View
   /** Unsent composer text per conversation ('' key = the home composer). */
   drafts: Record<string, string>
+  /** Why the last send from a composer failed, per conversation ('' = home), until the next try. */
+  sendErrors: Record<string, string>
   /** A card to bring into view, set by the focus workflow; `nonce` makes repeats count. */
   scrollTarget: { actionId: string; conversationId: string; nonce: number } | null
   /** Asks the composer to take keyboard focus (after "New conversation"). */
@@ -19,7 +21,7 @@ export type UiState = {
   demoExamplesHidden: boolean
 }
 
-const initialState: UiState = { view: { kind: 'home' }, drafts: {}, scrollTarget: null, composerFocusNonce: 0, demoExamplesHidden: false }
+const initialState: UiState = { view: { kind: 'home' }, drafts: {}, sendErrors: {}, scrollTarget: null, composerFocusNonce: 0, demoExamplesHidden: false }
 
 export const uiSlice = createSlice({
   name: 'ui',
@@ -31,6 +33,10 @@ export const uiSlice = createSlice({
     draftChanged(s, action: PayloadAction<{ key: string; text: string }>) {
       if (action.payload.text) s.drafts[action.payload.key] = action.payload.text
       else delete s.drafts[action.payload.key]
+    },
+    sendErrorChanged(s, action: PayloadAction<{ key: string; message: string | null }>) {
+      if (action.payload.message) s.sendErrors[action.payload.key] = action.payload.message
+      else delete s.sendErrors[action.payload.key]
     },
     /** Main asked to show a card (a notification was clicked). Handled by a listener. */
     focusRequested(_s, _action: PayloadAction<{ actionId: string; conversationId: string }>) {},
@@ -53,6 +59,7 @@ export const uiSlice = createSlice({
     builder.addCase(sessionChanged, (s) => {
       s.view = s.view.kind === 'settings' ? s.view : { kind: 'home' }
       s.drafts = {}
+      s.sendErrors = {}
       s.scrollTarget = null
     })
   }
@@ -61,6 +68,7 @@ export const uiSlice = createSlice({
 export const {
   viewSelected,
   draftChanged,
+  sendErrorChanged,
   focusRequested,
   actionLinkFollowed,
   scrollTargetSet,
