@@ -104,7 +104,9 @@ export function buildConfig(env: Env = process.env): Configuration {
     mac: {
       target: [
         { target: 'dmg', arch: ['universal'] },
-        { target: 'pkg', arch: ['universal'] }
+        { target: 'pkg', arch: ['universal'] },
+        // electron-updater updates a Mac app from the zip, not from the dmg or pkg.
+        { target: 'zip', arch: ['universal'] }
       ],
       category: 'public.app-category.business',
       icon: 'resources/icon.png',

@@ -73,13 +73,13 @@ describe('electron-builder configuration', () => {
     }
   })
 
-  it('builds NSIS (per-user or per-machine) and a per-machine MSI for Windows, dmg and pkg for macOS, deb, rpm and AppImage for Linux', () => {
+  it('builds NSIS (per-user or per-machine) and a per-machine MSI for Windows, dmg and pkg (and the updater zip) for macOS, deb, rpm and AppImage for Linux', () => {
     const config = buildConfig(UNSIGNED)
     const targets = (platform: any) => platform.target.map((t: any) => t.target)
     expect(targets(config.win)).toEqual(['nsis', 'msi'])
     expect(config.nsis).toMatchObject({ oneClick: false, perMachine: false, allowElevation: true })
     expect(config.msi).toMatchObject({ perMachine: true, upgradeCode: expect.stringMatching(/^[0-9a-f-]{36}$/) })
-    expect(targets(config.mac)).toEqual(['dmg', 'pkg'])
+    expect(targets(config.mac)).toEqual(['dmg', 'pkg', 'zip']) // zip: what electron-updater updates a Mac app from
     expect(targets(config.linux)).toEqual(['deb', 'rpm', 'AppImage'])
   })
 
