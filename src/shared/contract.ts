@@ -116,7 +116,9 @@ export const events = {
   'action.changed': actionViewSchema,
   'app.changed': appStateSchema,
   /** Main asks the window to show a card (a notification was clicked). */
-  'ui.focusAction': z.object({ actionId: z.string(), conversationId: z.string() })
+  'ui.focusAction': z.object({ actionId: z.string(), conversationId: z.string() }),
+  /** Main asks the window to show the inbox (the tray menu's Inbox item). */
+  'ui.showInbox': z.object({}).strict()
 } as const
 
 export type RequestName = keyof typeof requests

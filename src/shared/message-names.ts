@@ -33,7 +33,8 @@ const EVENTS = {
   'conversation.entry': true,
   'action.changed': true,
   'app.changed': true,
-  'ui.focusAction': true
+  'ui.focusAction': true,
+  'ui.showInbox': true
 } as const satisfies Record<EventName, true>
 
 export const REQUEST_NAME_LIST = Object.keys(REQUESTS) as RequestName[]

@@ -1,10 +1,15 @@
 // Who may talk to main: only our own window's main frame, loaded from our own origin.
 import type { IpcMainInvokeEvent, WebContents } from 'electron'
 
+/**
+ * The origin a URL was loaded from, as scheme + host (+ port), compared exactly. `URL.origin`
+ * is the opaque "null" for custom schemes such as app://, so it is built here by hand. A URL
+ * without a host (file:, data:, about:, javascript:) has no origin we serve from: it throws.
+ */
 export function appOrigin(rendererUrl: string): string {
   const url = new URL(rendererUrl)
-  // file:// URLs have the opaque origin "null"; compare the file path instead.
-  return url.protocol === 'file:' ? `file://${url.pathname}` : url.origin
+  if (!url.host) throw new Error(`Not an origin Countersign serves from: ${url.protocol}`)
+  return `${url.protocol}//${url.host}`
 }
 
 export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, window: { webContents: WebContents } | null, expectedOrigin: string): boolean {
@@ -18,7 +23,7 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'send
   }
 }
 
-/** Navigation inside the window is only ever to our own page. */
+/** Navigation inside the window is only ever to our own origin. */
 export function isOwnUrl(url: string, expectedOrigin: string): boolean {
   try {
     return appOrigin(url) === expectedOrigin

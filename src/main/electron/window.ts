@@ -1,5 +1,5 @@
 // The one window: context isolation and sandbox on, Node off, strict CSP, no navigation away,
-// no new windows, no permission prompts.
+// no new windows, no permissions (neither asked for nor checked as granted).
 import type { BrowserWindow as BrowserWindowType, Session } from 'electron'
 import { RENDERER_CSP } from '../../shared/csp'
 import { isOwnUrl } from './security'
@@ -21,6 +21,8 @@ export function createMainWindow(options: {
   rendererUrl: string
   expectedOrigin: string
   icon?: string
+  /** False when started at login: the window loads but stays hidden until asked for. */
+  showWhenReady?: boolean
 }): BrowserWindowType {
   const win = new options.BrowserWindow({
     width: 1200,
@@ -32,7 +34,7 @@ export function createMainWindow(options: {
     icon: options.icon,
     webPreferences: { ...WEB_PREFERENCES, preload: options.preload }
   })
-  win.once('ready-to-show', () => win.show())
+  if (options.showWhenReady !== false) win.once('ready-to-show', () => win.show())
   win.webContents.on('will-navigate', (event, url) => {
     if (!isOwnUrl(url, options.expectedOrigin)) event.preventDefault()
   })
@@ -45,10 +47,14 @@ export function createMainWindow(options: {
   return win
 }
 
-/** CSP as a response header too (the page also carries it in a meta tag), and no permissions. */
-export function hardenSession(session: Pick<Session, 'webRequest' | 'setPermissionRequestHandler'>): void {
+/** CSP as a response header on what comes over http in development too (app:// responses carry
+ *  it from the protocol handler), and no permissions: every request is refused, and every
+ *  check (which Chromium makes without asking, e.g. for the Notification or clipboard APIs)
+ *  answers "not granted". */
+export function hardenSession(session: Pick<Session, 'webRequest' | 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } })
   })
   session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false))
+  session.setPermissionCheckHandler(() => false)
 }

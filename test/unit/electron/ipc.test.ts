@@ -10,7 +10,7 @@ import { FanOutEventSink } from '../../../src/main/ipc/events'
 import { forwardEvents, registerIpc } from '../../../src/main/electron/ipc'
 import { appOrigin } from '../../../src/main/electron/security'
 
-const URL_ = 'file:///opt/Countersign/out/renderer/index.html'
+const URL_ = 'app://countersign/index.html'
 
 type Listener = (event: unknown, input: unknown) => Promise<unknown>
 

@@ -16,23 +16,30 @@ function event(sender: unknown, senderFrame: unknown) {
   return { sender, senderFrame } as never as Parameters<typeof isTrustedSender>[0]
 }
 
-const FILE_URL = 'file:///opt/Countersign/resources/app/out/renderer/index.html'
+const APP_URL = 'app://countersign/index.html'
 const DEV_URL = 'http://localhost:5173/'
 
 describe('appOrigin', () => {
   it('is the origin for http(s)', () => {
     expect(appOrigin('http://localhost:5173/some/path?x=1#y')).toBe('http://localhost:5173')
   })
-  it('is the file path for file: URLs (whose origin is the opaque "null")', () => {
-    expect(appOrigin(`${FILE_URL}?x=1#/inbox`)).toBe('file:///opt/Countersign/resources/app/out/renderer/index.html')
+  it('is scheme and host for our app:// scheme (whose URL.origin is the opaque "null")', () => {
+    expect(appOrigin(`${APP_URL}?x=1#/inbox`)).toBe('app://countersign')
+    expect(new URL(APP_URL).origin).toBe('null') // why it is built by hand
   })
+  it.each(['file:///opt/Countersign/out/renderer/index.html', 'data:text/html,x', 'about:blank', 'javascript:alert(1)', 'app:countersign'])(
+    'throws for %s, which has no host to compare',
+    (url) => {
+      expect(() => appOrigin(url)).toThrow()
+    }
+  )
   it('throws on something that is not a URL', () => {
     expect(() => appOrigin('not a url')).toThrow()
   })
 })
 
 describe.each([
-  ['packaged (file:)', FILE_URL],
+  ['packaged (app:)', APP_URL],
   ['development (http:)', DEV_URL]
 ])('isTrustedSender, %s', (_label, url) => {
   const expected = appOrigin(url)
@@ -78,7 +85,12 @@ describe.each([
     'https://localhost:5173/',
     'http://localhost:5173.evil.com/',
     'file:///tmp/evil/index.html',
-    'file:///opt/Countersign/resources/app/out/renderer/other.html',
+    'file:///opt/Countersign/resources/app/out/renderer/index.html',
+    'app://countersign.evil.com/index.html',
+    'app://evil/index.html',
+    'app://countersign:1/index.html',
+    'apps://countersign/index.html',
+    'countersign://app/index.html',
     'data:text/html,<script>1</script>',
     'about:blank',
     'not a url'

@@ -8,7 +8,7 @@ import { createMainWindow, hardenSession, WEB_PREFERENCES } from '../../../src/m
 import { RENDERER_CSP } from '../../../src/shared/csp'
 import { appOrigin } from '../../../src/main/electron/security'
 
-const URL_ = 'file:///opt/Countersign/out/renderer/index.html'
+const URL_ = 'app://countersign/index.html'
 
 type Handler = (...args: unknown[]) => unknown
 
@@ -87,7 +87,7 @@ describe('createMainWindow', () => {
 
   it.each(['will-navigate', 'will-redirect'])('%s to another URL is prevented', (name) => {
     const win = open()
-    for (const url of ['https://evil.example.com/', 'file:///etc/passwd', 'file:///opt/Countersign/out/renderer/other.html', 'javascript:alert(1)']) {
+    for (const url of ['https://evil.example.com/', 'file:///etc/passwd', 'app://countersign.evil/index.html', 'file:///opt/Countersign/out/renderer/index.html', 'javascript:alert(1)']) {
       const ev = navEvent()
       win.webContents.fire(name, ev, url)
       expect(ev.preventDefault).toHaveBeenCalled()
@@ -121,12 +121,14 @@ describe('hardenSession', () => {
   function session() {
     let headers: Handler | null = null
     let permissions: Handler | null = null
+    let checks: Handler | null = null
     const s = {
       webRequest: { onHeadersReceived: vi.fn((fn: Handler) => (headers = fn)) },
-      setPermissionRequestHandler: vi.fn((fn: Handler) => (permissions = fn))
+      setPermissionRequestHandler: vi.fn((fn: Handler) => (permissions = fn)),
+      setPermissionCheckHandler: vi.fn((fn: Handler) => (checks = fn))
     }
     hardenSession(s as never)
-    return { s, headers: () => headers!, permissions: () => permissions! }
+    return { s, headers: () => headers!, permissions: () => permissions!, checks: () => checks! }
   }
 
   it('adds the CSP header to every response and keeps the others', () => {
@@ -163,4 +165,12 @@ describe('hardenSession', () => {
     permissions()({}, permission, callback, {})
     expect(callback).toHaveBeenCalledWith(false)
   })
+
+  it.each(['media', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'hid', 'serial', 'usb', 'background-sync'])(
+    'answers a permission check for %s with "not granted", even from our own origin',
+    (permission) => {
+      const { checks } = session()
+      expect(checks()({}, permission, 'app://countersign', { embeddingOrigin: 'app://countersign', isMainFrame: true })).toBe(false)
+    }
+  )
 })

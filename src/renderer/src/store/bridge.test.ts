@@ -31,6 +31,15 @@ describe('bridge', () => {
     expect(eventActions['ui.focusAction']({ actionId: 'a', conversationId: 'c' }).type).toBe('ui/focusRequested')
   })
 
+  it("the tray's Inbox item (ui.showInbox) opens the inbox view", () => {
+    const fake = createFakeApi()
+    const store = createAppStore(fake.api)
+    startBridge(fake.api, store.dispatch)
+    expect(store.getState().ui.view.kind).not.toBe('inbox')
+    fake.emit('ui.showInbox', {})
+    expect(store.getState().ui.view).toEqual({ kind: 'inbox' })
+  })
+
   it('upserts entries by id, keeping the order of first appearance', () => {
     const { fake, store } = setup()
     fake.emit('conversation.entry', { conversationId: 'c1', entry: userEntry('e1', 'Show overdue invoices') })

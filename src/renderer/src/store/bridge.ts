@@ -7,7 +7,7 @@ import { actionChanged } from './actionsSlice'
 import { appChanged } from './appSlice'
 import { connectionChanged } from './connectionSlice'
 import { conversationChanged, entryUpserted } from './conversationsSlice'
-import { focusRequested } from './uiSlice'
+import { focusRequested, viewSelected } from './uiSlice'
 
 type EventToAction = { [K in EventName]: (payload: EventPayload<K>) => UnknownAction }
 
@@ -16,7 +16,8 @@ export const eventActions: EventToAction = {
   'conversation.entry': (payload) => entryUpserted(payload),
   'action.changed': (payload) => actionChanged(payload),
   'app.changed': (payload) => appChanged(payload),
-  'ui.focusAction': (payload) => focusRequested(payload)
+  'ui.focusAction': (payload) => focusRequested(payload),
+  'ui.showInbox': () => viewSelected({ kind: 'inbox' })
 }
 
 /** Subscribes to every event; returns one function that unsubscribes them all. */
