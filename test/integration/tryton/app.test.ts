@@ -58,7 +58,7 @@ const sam = () => server().seed.users.sam
 const credentials = () => ({ kind: 'tryton' as const, serverUrl: server().url, database: DB_NAME, login: sam().login, password: sam().password })
 
 async function proposeAmount(amount: number) {
-  const session = app.accounts.sessionFor(app.accounts.user()!.id)
+  const session = app.accounts.sessionFor(app.accounts.user()!.principal)
   const [deal] = await session.search('deal', {})
   steps.push({ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount } } }] })
   const c = await app.handlers['conversations.create']({})

@@ -215,13 +215,19 @@ describe('dispatch: output and errors', () => {
     ['KeychainError', new KeychainError('locked'), 'keychain'],
     ['ProviderNotReadyError', new ProviderNotReadyError('consent first'), 'provider_not_ready'],
     ['SessionUnavailableError', new SessionUnavailableError('sign in'), 'not_signed_in'],
-    ['IllegalTransitionError', new IllegalTransitionError('declined', 'executing'), 'illegal_transition']
   ]
   it.each(cases)('maps %s to its code and keeps its message', async (_label, error, code) => {
     const handlers = fakeHandlers()
     handlers['conversations.stop'].mockRejectedValue(error)
     const result = await dispatch(handlers, 'conversations.stop', VALID['conversations.stop'])
     expect(result).toEqual({ ok: false, error: { code, message: error.message } })
+  })
+
+  it('a lost race (IllegalTransitionError) says what the action is now, never the internal wording', async () => {
+    const handlers = fakeHandlers()
+    handlers['conversations.stop'].mockRejectedValue(new IllegalTransitionError('declined', 'executing'))
+    const result = await dispatch(handlers, 'conversations.stop', VALID['conversations.stop'])
+    expect(result).toEqual({ ok: false, error: { code: 'illegal_transition', message: 'Nothing was done: this action was declined.' } })
   })
 
   it('an unexpected error becomes internal, and is logged', async () => {
