@@ -4,6 +4,11 @@
 // + scripts/tryton/seed.py with Debian's proteus) and cached under
 // node_modules/.cache/countersign-tryton/, keyed by a hash of the seed script and the date.
 //
+// `useTrytonServer({ extraDatabases: ['crm2'] })` makes the same trytond serve more databases:
+// each is a copy of the seeded one under another name (so its users, parties and deals have the
+// SAME numeric ids), with every opportunity's description suffixed " (<name>)" so a test can
+// tell which database was read or written (see `dealName`).
+//
 // Admin credentials exist only here, in test code. If Tryton is missing and cannot be installed,
 // beforeAll throws: the tests fail, they are never skipped.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -235,13 +240,16 @@ async function freePort(): Promise<number> {
 
 export interface TrytonTestServer {
   url: string
+  /** The main seeded database (DB_NAME). */
   database: string
+  /** Every database this server serves: DB_NAME first, then the extra ones in the order asked. */
+  databases: string[]
   seed: SeedInfo
   sink: SmtpSink
-  /** A fresh JSON-RPC client signed in as `login`. */
-  hand(login: string, password: string): Promise<HandClient>
-  /** Signed in as admin (test code only). */
-  admin(): Promise<HandClient>
+  /** A fresh JSON-RPC client signed in as `login` on `database` (default DB_NAME). */
+  hand(login: string, password: string, database?: string): Promise<HandClient>
+  /** Signed in as admin (test code only), on `database` (default DB_NAME). */
+  admin(database?: string): Promise<HandClient>
   stop(): Promise<void>
   log(): string
 }
@@ -272,11 +280,49 @@ async function stopChild(child: ChildProcess): Promise<void> {
   live.delete(child)
 }
 
-export async function startTrytonServer(): Promise<TrytonTestServer> {
+/** The seeded deal description as stored in `database` (extra databases carry a suffix). */
+export function dealName(seeded: string, database: string): string {
+  return database === DB_NAME ? seeded : `${seeded} (${database})`
+}
+
+export interface TrytonServerOptions {
+  /**
+   * More databases for the same server: copies of the seeded one (same ids for every record and
+   * user) whose opportunity descriptions read "<seeded> (<name>)".
+   */
+  extraDatabases?: string[]
+}
+
+function checkDatabaseName(name: string): void {
+  if (!/^[a-z][a-z0-9_]{0,30}$/.test(name) || name === DB_NAME) throw new Error(`Not a usable extra database name: ${name}`)
+}
+
+/** Copies the seeded database as `name` and marks its deals so a test can tell the copies apart. */
+function copyAsExtraDatabase(base: string, dir: string, name: string): void {
+  const file = path.join(dir, `${name}.sqlite`)
+  fs.copyFileSync(`${base}.sqlite`, file)
+  const script =
+    'import sqlite3, sys\n' +
+    'db = sqlite3.connect(sys.argv[1])\n' +
+    "db.execute(\"UPDATE sale_opportunity SET description = description || ' (' || ? || ')'\", (sys.argv[2],))\n" +
+    'db.commit()\n'
+  run(PYTHON, ['-c', script, file, name], {}, 30_000)
+}
+
+export async function startTrytonServer(options: TrytonServerOptions = {}): Promise<TrytonTestServer> {
+  const extra = options.extraDatabases ?? []
+  extra.forEach(checkDatabaseName)
+  if (new Set(extra).size !== extra.length) throw new Error('Each extra database needs its own name.')
   ensureTryton()
   const { base, seed } = await seededDb()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-tryton-run-'))
   fs.copyFileSync(`${base}.sqlite`, path.join(dir, `${DB_NAME}.sqlite`))
+  try {
+    for (const name of extra) copyAsExtraDatabase(base, dir, name)
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true })
+    throw e
+  }
   const sink = new SmtpSink()
   const smtpPort = await sink.start()
   let logText = ''
@@ -328,15 +374,20 @@ export async function startTrytonServer(): Promise<TrytonTestServer> {
     throw new Error(`trytond did not start on 127.0.0.1:\n${logText.slice(-4000)}`)
   }
   const running = child
-  const rpcUrl = `${url}/${DB_NAME}/`
+  const databases = [DB_NAME, ...extra]
+  const rpcUrl = (database: string): string => {
+    if (!databases.includes(database)) throw new Error(`This test server has no database "${database}" (it has ${databases.join(', ')}).`)
+    return `${url}/${database}/`
+  }
   let stopped = false
   return {
     url,
     database: DB_NAME,
+    databases,
     seed,
     sink,
-    hand: (login, password) => new HandClient(rpcUrl).login(login, password),
-    admin: () => new HandClient(rpcUrl).login(ADMIN.login, ADMIN.password),
+    hand: (login, password, database = DB_NAME) => new HandClient(rpcUrl(database)).login(login, password),
+    admin: (database = DB_NAME) => new HandClient(rpcUrl(database)).login(ADMIN.login, ADMIN.password),
     log: () => logText,
     async stop() {
       if (stopped) return
@@ -349,10 +400,10 @@ export async function startTrytonServer(): Promise<TrytonTestServer> {
 }
 
 /** Registers beforeAll/afterAll for this test file and returns a getter for the server. */
-export function useTrytonServer(): () => TrytonTestServer {
+export function useTrytonServer(options: TrytonServerOptions = {}): () => TrytonTestServer {
   let server: TrytonTestServer | null = null
   beforeAll(async () => {
-    server = await startTrytonServer()
+    server = await startTrytonServer(options)
   }, 360_000)
   afterAll(async () => {
     await server?.stop()
