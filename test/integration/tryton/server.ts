@@ -28,7 +28,9 @@ const INSTALL_SCRIPT = path.join(ROOT, 'scripts/tryton/install.sh')
 const PYTHON = '/usr/bin/python3'
 const TRYTOND = '/usr/bin/trytond'
 const TRYTOND_ADMIN = '/usr/bin/trytond-admin'
-const MODULES = ['sale_opportunity', 'account_invoice', 'marketing_automation']
+const MODULES = ['sale_opportunity', 'account_invoice', 'marketing_automation', 'party_relationship']
+/** Languages loaded in the seeded database (Tryton reads translations from each module's .po files). */
+const LANGUAGES = ['fr']
 export const DB_NAME = 'countersign'
 // Test-only admin password, for the throwaway databases this rig creates.
 export const ADMIN = { login: 'admin', password: 'admin-Test-Only-9271' }
@@ -47,8 +49,21 @@ export interface SeedInfo {
   financeClerksGroupId: number
   opportunityGroupId: number
   parties: Record<'acme' | 'globex' | 'initech' | 'jane' | 'john', number>
-  users: Record<'sam' | 'olivia' | 'fiona', SeedUser>
-  opportunities: Record<'acmeRenewal' | 'acmeUpsell' | 'globexPilot' | 'initechDeal', number>
+  /**
+   * sam, olivia: sales reps (own deals only); fiona: finance clerk; amy: may not read or write a
+   * deal's amount (field access rule); luke: sees no lost deal (record rule by state); francois:
+   * a sales rep whose language is French; claire: works in the second company only.
+   */
+  users: Record<'sam' | 'olivia' | 'fiona' | 'amy' | 'luke' | 'francois' | 'claire', SeedUser>
+  /** globexLost is lost; francoisDeal is François's own. All in the first company. */
+  opportunities: Record<'acmeRenewal' | 'acmeUpsell' | 'globexPilot' | 'initechDeal' | 'globexLost' | 'francoisDeal', number>
+  /** The second company's opportunities (Claire's). */
+  company2Opportunities: Record<'euExpansion' | 'euParis', number>
+  company2Id: number
+  /** party.relation.type "Works for": Jane works for Acme, John for Globex. */
+  worksForTypeId: number
+  /** 33 accounts named "<word> Trading Ltd": more than one page of answers. */
+  ltdAccounts: number[]
   invoices: Record<'acmeOverdue' | 'globexOverdue' | 'initechCurrent' | 'acmeDraft', number>
   scenarios: Record<'welcome' | 'winback', number>
   today: string
@@ -161,6 +176,7 @@ function cacheKey(today: string): string {
   const h = createHash('sha256')
   h.update(fs.readFileSync(SEED_SCRIPT))
   h.update(MODULES.join(','))
+  h.update(LANGUAGES.join(','))
   h.update(today)
   return h.digest('hex').slice(0, 16)
 }
@@ -173,7 +189,7 @@ function buildSeededDb(target: string, today: string): void {
     const passFile = path.join(dir, 'admin-pass')
     fs.writeFileSync(passFile, ADMIN.password, { mode: 0o600 })
     const env = { TRYTONPASSFILE: passFile, TRYTOND_CONFIG: conf, DB_NAME, SEED_TODAY: today, PYTHONWARNINGS: 'ignore' }
-    run(TRYTOND_ADMIN, ['-c', conf, '-d', DB_NAME, '--all', '-u', ...MODULES, '--activate-dependencies', '--email', 'admin@countersign.example'], env, 300_000)
+    run(TRYTOND_ADMIN, ['-c', conf, '-d', DB_NAME, '--all', '-u', ...MODULES, '-l', ...LANGUAGES, '--activate-dependencies', '--email', 'admin@countersign.example'], env, 300_000)
     const out = run(PYTHON, [SEED_SCRIPT], env, 300_000)
     const last = out.trim().split('\n').pop() ?? ''
     const seed = JSON.parse(last) as SeedInfo
