@@ -59,8 +59,9 @@ export class RefusalCatalog {
     }
   }
 
+  /** A field refusal is checked first: the model refusal's template also matches its text. */
   classify(message: string): RefusalKind | null {
-    return this.patterns.find((p) => p.re.test(message))?.kind ?? null
+    return (this.patterns.find((p) => p.kind === 'field' && p.re.test(message)) ?? this.patterns.find((p) => p.re.test(message)))?.kind ?? null
   }
 }
 
