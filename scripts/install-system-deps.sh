@@ -8,6 +8,7 @@ packages=(
   libsecret-1-dev gnome-keyring dbus dbus-x11
   tryton-server tryton-modules-party tryton-modules-company tryton-modules-account
   tryton-modules-account-invoice tryton-modules-sale-opportunity tryton-modules-marketing-automation
+  tryton-modules-party-relationship
   tryton-proteus
 )
 missing=()

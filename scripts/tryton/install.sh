@@ -12,6 +12,7 @@ PACKAGES=(
   tryton-modules-account-invoice
   tryton-modules-sale-opportunity
   tryton-modules-marketing-automation
+  tryton-modules-party-relationship
   tryton-proteus
 )
 

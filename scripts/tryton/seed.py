@@ -123,6 +123,33 @@ out['parties'] = {
     'acme': acme.id, 'globex': globex.id, 'initech': initech.id,
     'jane': jane.id, 'john': john.id}
 
+# Persons work for companies through party_relationship: "Works for" (reverse "Employs").
+RelationType = Model.get('party.relation.type')
+works_for = RelationType(name='Works for')
+works_for.save()
+employs = RelationType(name='Employs', reverse=works_for)
+employs.save()
+works_for.reverse = employs
+works_for.save()
+for person, company_party in [(jane, acme), (john, globex)]:
+    rel = person.relations.new()
+    rel.to = company_party
+    rel.type = works_for
+    person.save()
+out['worksForTypeId'] = works_for.id
+
+# More accounts than one page of answers: 33 parties whose names contain "Ltd".
+ltd_words = ['Anchor', 'Birch', 'Cobalt', 'Delta', 'Ember', 'Fjord', 'Granite', 'Harbour',
+    'Iris', 'Juniper', 'Kestrel', 'Linden', 'Maple', 'Nimbus', 'Onyx', 'Pine', 'Quartz',
+    'Raven', 'Sable', 'Tundra', 'Umber', 'Vale', 'Willow', 'Xenon', 'Yarrow', 'Zephyr',
+    'Alder', 'Basalt', 'Cedar', 'Dune', 'Elm', 'Flint', 'Garnet']
+ltd = []
+for word in ltd_words:
+    p = Party(name='%s Trading Ltd' % word)
+    p.save()
+    ltd.append(p.id)
+out['ltdAccounts'] = ltd
+
 # --- employees and users ------------------------------------------------------------------
 def make_employee(name):
     # Employees are persons: they carry the "Contact" category too.
@@ -174,13 +201,14 @@ out['financeClerksGroupId'] = clerks.id
 out['opportunityGroupId'] = g_opportunity.id
 
 
-def make_user(login, name, password, employee, groups, email):
+def make_user(login, name, password, employee, groups, email, home=None):
+    home = home or company
     u = User(login=login, name=name, email=email)
     u.password = password
     for g in groups:
         u.groups.append(Group(g.id))
-    u.companies.append(Company(company.id))
-    u.company = Company(company.id)
+    u.companies.append(Company(home.id))
+    u.company = Company(home.id)
     u.employees.append(Employee(employee.id))
     u.employee = Employee(employee.id)
     u.save()
@@ -193,7 +221,48 @@ olivia = make_user('olivia', 'Olivia Owner', 'olivia-Secret-3141', olivia_emp,
     [g_opportunity, reps], 'olivia@countersign.example')
 fiona = make_user('fiona', 'Fiona Finance', 'fiona-Secret-1618', fiona_emp,
     [g_account, g_sale, clerks], 'fiona@countersign.example')
+# A group that may not see (nor change) the amount of an opportunity: a field access rule.
+no_amounts = Group(name='Countersign No Amounts')
+no_amounts.save()
+FieldAccess = Model.get('ir.model.field.access')
+ModelField = Model.get('ir.model.field')
+amount_field, = ModelField.find([('model.model', '=', 'sale.opportunity'),
+    ('name', '=', 'amount')])
+FieldAccess(field=amount_field, group=no_amounts, perm_read=False,
+    perm_write=False, perm_create=False, perm_delete=False).save()
+
+# A group that sees no lost opportunity: a record rule by state (read only).
+no_lost = Group(name='Countersign Open Deals')
+no_lost.save()
+lost_rules = RuleGroup(name='No lost opportunities', model=opp_model,
+    global_p=False, default_p=False, perm_read=True, perm_write=False,
+    perm_create=False, perm_delete=False)
+lost_rules.groups.append(Group(no_lost.id))
+lost_rule = lost_rules.rules.new()
+lost_rule.domain = PYSONEncoder(sort_keys=True).encode([('state', '!=', 'lost')])
+lost_rules.save()
+
+amy_emp = make_employee('Amy Amountless')
+luke_emp = make_employee('Luke Lostless')
+francois_emp = make_employee('Fran\u00e7ois Fournier')
+amy = make_user('amy', 'Amy Amountless', 'amy-Secret-5772', amy_emp,
+    [g_opportunity, no_amounts], 'amy@countersign.example')
+luke = make_user('luke', 'Luke Lostless', 'luke-Secret-9073', luke_emp,
+    [g_opportunity, no_lost], 'luke@countersign.example')
+francois = make_user('francois', 'Fran\u00e7ois Fournier', 'francois-Pw-4819',
+    francois_emp, [g_opportunity, reps], 'francois@countersign.example')
+Lang = Model.get('ir.lang')
+french, = Lang.find([('code', '=', 'fr')])
+francois.language = french
+francois.save()
+
 out['users'] = {
+    'amy': {'id': amy.id, 'login': 'amy', 'password': 'amy-Secret-5772',
+        'employeeId': amy_emp.id},
+    'luke': {'id': luke.id, 'login': 'luke', 'password': 'luke-Secret-9073',
+        'employeeId': luke_emp.id},
+    'francois': {'id': francois.id, 'login': 'francois',
+        'password': 'francois-Pw-4819', 'employeeId': francois_emp.id},
     'sam': {'id': sam.id, 'login': 'sam', 'password': 'sam-Secret-2718',
         'employeeId': sam_emp.id},
     'olivia': {'id': olivia.id, 'login': 'olivia',
@@ -219,8 +288,41 @@ opps = {
     'acmeUpsell': make_opp('Acme upsell', acme, sam_emp, '4500', state='lead'),
     'globexPilot': make_opp('Globex pilot', globex, olivia_emp, '8000'),
     'initechDeal': make_opp('Initech rollout', initech, olivia_emp, '30000'),
+    'globexLost': make_opp('Globex old tender', globex, olivia_emp, '2000'),
+    'francoisDeal': make_opp('Initech extension', initech, francois_emp, '6000'),
     }
+opps['globexLost'].click('lost')
 out['opportunities'] = {k: v.id for k, v in opps.items()}
+
+# --- a second company: its user sees only its own opportunities (Tryton's company rule) ---
+eu_party = Party(name='Countersign Europe')
+eu_party.save()
+company2 = Company(party=eu_party, currency=usd)
+company2.save()
+out['company2Id'] = company2.id
+# The admin works in the second company while seeding it (Tryton's company rules apply).
+admin_user, = User.find([('login', '=', 'admin')])
+admin_user.companies.append(Company(company2.id))
+admin_user.company = Company(company2.id)
+admin_user.save()
+pconfig.get_config()._context = User.get_preferences(True, {})
+claire_emp = Employee(party=make_party('Claire Continental', categories=[contact_cat]),
+    company=company2)
+claire_emp.save()
+claire = make_user('claire', 'Claire Continental', 'claire-Pw-6093', claire_emp,
+    [g_opportunity], 'claire@countersign.example', home=company2)
+out['users']['claire'] = {'id': claire.id, 'login': 'claire',
+    'password': 'claire-Pw-6093', 'employeeId': claire_emp.id}
+eu_opps = {
+    'euExpansion': make_opp('Europe expansion', globex, claire_emp, '15000'),
+    'euParis': make_opp('Paris office fit-out', initech, claire_emp, '7000',
+        state='lead'),
+    }
+out['company2Opportunities'] = {k: v.id for k, v in eu_opps.items()}
+admin_user = User(admin_user.id)
+admin_user.company = Company(company.id)
+admin_user.save()
+pconfig.get_config()._context = User.get_preferences(True, {})
 
 # --- invoices: posted out-invoices, two overdue, one not yet due, one draft ---------------
 def make_invoice(party, amount, invoice_date, post=True, description=''):

@@ -2,7 +2,8 @@
 // user's CrmSession, so the CRM (or the sample workspace's permission layer) has the last word.
 import { z } from 'zod'
 import type { CardDetail } from '../../shared/domain'
-import { CrmError, FIELDS, RECORD_TYPES, type CrmRecord, type FieldValue, type RecordType } from '../crm/types'
+import { checkWritable } from '../crm/fields'
+import { CrmError, FIELDS, RECORD_TYPES, type CrmRecord, type FieldValue, type PlannedWrite, type RecordType } from '../crm/types'
 import { isSingleAddress, unsafeTextProblem } from './safe-text'
 import type { Ability, AbilityContext, ReadAbility, WriteAbility } from './types'
 
@@ -19,14 +20,17 @@ export function shown(value: FieldValue | undefined): string {
   return String(value)
 }
 
-function checkFields(type: RecordType, fields: Record<string, FieldValue>): void {
-  const known = FIELDS[type]
-  const problems = Object.keys(fields).filter((f) => !known[f]?.writable)
-  if (problems.length > 0) {
-    const allowed = Object.entries(known).filter(([, d]) => d.writable).map(([f]) => f)
-    throw new CrmError('invalid', `Cannot set ${problems.join(', ')} on a ${type}. Fields that can be set: ${allowed.join(', ')}.`)
-  }
-  if (Object.keys(fields).length === 0) throw new CrmError('invalid', 'No fields to change were given.')
+/** Fields this user may not read on the record, in words for a card or an answer. */
+function hiddenNote(record: CrmRecord): string {
+  if (!record.hidden?.length) return ''
+  const labels = record.hidden.map((f) => FIELDS[record.type][f]?.label.toLowerCase() ?? f)
+  return `${labels.join(', ')} hidden by your permissions`
+}
+
+/** The card's summary with the side effects the CRM adds to this write. */
+function withConsequences(ctx: AbilityContext, summary: string, write: PlannedWrite): string {
+  const consequences = ctx.session.consequencesOf(write)
+  return consequences.length ? `${summary} ${consequences.join(' ')}` : summary
 }
 
 async function mustGet(ctx: AbilityContext, type: RecordType, id: string): Promise<CrmRecord> {
@@ -35,22 +39,35 @@ async function mustGet(ctx: AbilityContext, type: RecordType, id: string): Promi
   return record
 }
 
-const searchRecords: ReadAbility<{ type: RecordType; text?: string; where?: Record<string, FieldValue>; limit?: number }> = {
+const searchRecords: ReadAbility<{ type: RecordType; text?: string; where?: Record<string, FieldValue>; limit?: number; offset?: number }> = {
   name: 'search_records',
   summary: 'Looks up accounts, contacts, deals or invoices you can see.',
   title: 'Search records',
   effect: 'read',
   description:
-    'Search CRM records of one type (account, contact, deal, invoice). Optional free text matches names; `where` filters on exact field values (e.g. {"stage":"proposal"}).',
+    'Search CRM records of one type (account, contact, deal, invoice). Optional free text matches names; `where` filters on exact field values (e.g. {"stage":"proposal"}). ' +
+    'Returns one page and `total`, how many match in all: when `total` is more than the records returned, say so and pass `offset` to get the next page.',
   inputSchema: z.object({
     type: recordType,
     text: z.string().max(200).optional(),
     where: fieldMap.optional(),
-    limit: z.number().int().min(1).max(50).optional()
+    limit: z.number().int().min(1).max(50).optional(),
+    offset: z.number().int().min(0).max(100_000).optional()
   }),
   async run(ctx, input) {
-    const records = await ctx.session.search(input.type, { text: input.text, where: input.where, limit: input.limit ?? 20 })
-    return { data: records, summary: `${records.length} ${input.type}${records.length === 1 ? '' : 's'} found` }
+    const limit = input.limit ?? 20
+    const page = await ctx.session.find(input.type, { text: input.text, where: input.where, limit, offset: input.offset ?? 0 })
+    const shownTo = page.offset + page.records.length
+    const more = page.total > shownTo
+    const plural = (n: number) => `${n} ${input.type}${n === 1 ? '' : 's'}`
+    const hidden = [...new Set(page.records.map(hiddenNote).filter(Boolean))]
+    const summary =
+      (page.records.length === page.total ? `${plural(page.total)} found` : `${plural(page.total)} found, showing ${page.offset + 1}–${shownTo}`) +
+      (hidden.length ? ` (${hidden.join('; ')})` : '')
+    const note = more
+      ? `This is not the complete list: ${page.total} match in all and ${page.records.length} are here. Call again with offset ${shownTo} for the next page.`
+      : `This is the complete list (${page.total} in all).`
+    return { data: { records: page.records, total: page.total, offset: page.offset, more, note }, summary }
   }
 }
 
@@ -63,7 +80,8 @@ const getRecord: ReadAbility<{ type: RecordType; id: string }> = {
   inputSchema: z.object({ type: recordType, id: recordId }),
   async run(ctx, input) {
     const record = await mustGet(ctx, input.type, input.id)
-    return { data: record, summary: record.label }
+    const hidden = hiddenNote(record)
+    return { data: record, summary: hidden ? `${record.label} (${hidden})` : record.label }
   }
 }
 
@@ -100,8 +118,8 @@ const createRecord: WriteAbility<{ type: 'account' | 'contact' | 'deal'; fields:
   effect: 'write',
   description: 'Create a new account, contact or deal with the given fields. Waits for the user\'s approval.',
   inputSchema: z.object({ type: writableType, fields: fieldMap }),
-  async describe(_ctx, input) {
-    checkFields(input.type, input.fields)
+  async describe(ctx, input) {
+    checkWritable(ctx.session.schema, input.type, input.fields)
     const labels = FIELDS[input.type]
     const detail: CardDetail = {
       kind: 'create',
@@ -109,7 +127,8 @@ const createRecord: WriteAbility<{ type: 'account' | 'contact' | 'deal'; fields:
       fields: Object.entries(input.fields).map(([field, value]) => ({ field, label: labels[field]?.label ?? field, value: shown(value) }))
     }
     const name = typeof input.fields.name === 'string' ? ` "${input.fields.name}"` : ''
-    return { card: { summary: `Create a new ${input.type}${name}.`, detail }, recordVersion: null }
+    const summary = withConsequences(ctx, `Create a new ${input.type}${name}.`, { kind: 'create', type: input.type, fields: input.fields })
+    return { card: { summary, detail }, recordVersion: null }
   },
   execute(ctx, input, binding) {
     return ctx.session.createRecord(input.type, input.fields, binding.idempotencyKey)
@@ -125,19 +144,27 @@ const updateRecord: WriteAbility<{ type: RecordType; id: string; fields: Record<
     'Change fields of an existing account, contact or deal (e.g. a deal\'s stage or amount). The card shows current and proposed values. Waits for the user\'s approval.',
   inputSchema: z.object({ type: recordType, id: recordId, fields: fieldMap }),
   async describe(ctx, input) {
-    checkFields(input.type, input.fields)
+    // Refused before any card: a field this CRM cannot write, a stage it does not have.
+    checkWritable(ctx.session.schema, input.type, input.fields)
     const record = await mustGet(ctx, input.type, input.id)
+    if (input.type === 'deal') checkWritable(ctx.session.schema, input.type, input.fields, { currentStage: record.fields.stage })
     const labels = FIELDS[input.type]
     const changes = Object.entries(input.fields).map(([field, value]) => ({
       field,
       label: labels[field]?.label ?? field,
-      before: shown(record.fields[field]),
+      before: record.hidden?.includes(field) ? '(hidden by your permissions)' : shown(record.fields[field]),
       after: shown(value)
     }))
     const what = changes.map((c) => `${c.label.toLowerCase()} from ${c.before} to ${c.after}`).join(', ')
+    const hidden = hiddenNote(record)
+    const summary = withConsequences(ctx, `Change ${record.label}: ${what}.${hidden ? ` (${hidden[0].toUpperCase()}${hidden.slice(1)}.)` : ''}`, {
+      kind: 'update',
+      record,
+      changes: input.fields
+    })
     return {
       card: {
-        summary: `Change ${record.label}: ${what}.`,
+        summary,
         detail: { kind: 'update', record: { type: record.type, id: record.id, label: record.label }, changes }
       },
       recordVersion: record.version
@@ -183,7 +210,7 @@ const sendMessage: WriteAbility<{ to: string[]; subject: string; body: string; a
     const names = to.map((r) => r.name).join(', ')
     return {
       card: {
-        summary: `Email ${names}: "${input.subject}"${about ? ` (about ${about.label})` : ''}.`,
+        summary: withConsequences(ctx, `Email ${names}: "${input.subject}"${about ? ` (about ${about.label})` : ''}.`, { kind: 'message', about }),
         detail: {
           kind: 'message',
           about: about ? { type: about.type, id: about.id, label: about.label } : null,
@@ -225,9 +252,11 @@ function automationSwitch(active: boolean): WriteAbility<{ automationId: string 
             automation: { type: 'automation', id: automation.id, label: automation.name },
             description: automation.description,
             switchTo: active ? 'on' : 'off',
-            consequence: active
-              ? `From now on it runs by itself: ${automation.description}`
-              : `It stops running until someone switches it on again.`
+            consequence: withConsequences(
+              ctx,
+              active ? `From now on it runs by itself: ${automation.description}` : `It stops running until someone switches it on again.`,
+              { kind: 'automation', automation, active }
+            )
           }
         },
         recordVersion: automation.version

@@ -50,6 +50,33 @@ export interface CrmRecord {
   version: string
   label: string
   fields: Record<string, FieldValue>
+  /** Canonical fields this user may not read (the CRM's field access rules): left out of `fields`. */
+  hidden?: string[]
+}
+
+/** One page of a search and how many records match in all. */
+export interface SearchPage {
+  records: CrmRecord[]
+  /** Every record that matches and that this user may see, not only this page. */
+  total: number
+  offset: number
+}
+
+export interface DealStage {
+  value: string
+  /** false for a stage only the CRM itself sets (Tryton's "won"). */
+  settable: boolean
+}
+
+/** What a CRM can hold and do, declared by its connector and checked before any card exists. */
+export interface CrmSchema {
+  /** "Tryton", "The sample workspace": names the CRM in refusals. */
+  name: string
+  dealStages: DealStage[]
+  /** Stages a deal may move to from each stage; absent: any settable stage from any stage. */
+  stageMoves?: Record<string, string[]>
+  /** Canonical fields FIELDS calls writable that this CRM cannot write, with the reason. */
+  unsupportedFields?: Partial<Record<RecordType, Record<string, string>>>
 }
 
 export interface SearchQuery {
@@ -58,6 +85,8 @@ export interface SearchQuery {
   /** Exact matches on canonical fields, e.g. { stage: 'proposal', accountId: '12' }. */
   where?: Record<string, FieldValue>
   limit?: number
+  /** How many matching records to skip (the next page starts at offset + limit). */
+  offset?: number
 }
 
 export interface OverdueInvoice {
@@ -112,7 +141,15 @@ export { CrmError, type CrmErrorCode } from '../errors'
 export interface CrmSession {
   readonly backend: 'memory' | 'sample' | 'tryton'
   readonly user: SessionUser
+  readonly schema: CrmSchema
   search(type: RecordType, query: SearchQuery): Promise<CrmRecord[]>
+  /** One page of matches and the total this user may see. */
+  find(type: RecordType, query: SearchQuery): Promise<SearchPage>
+  /**
+   * Side effects the CRM itself adds to a write, in words for the card (e.g. Tryton creates a
+   * sales order when a deal is converted). `current` is null for a create or a message.
+   */
+  consequencesOf(write: PlannedWrite): string[]
   /**
    * null when the record does not exist or a record rule hides it from this user; throws
    * CrmError('permission') with the CRM's reason when the user may not read this type at all.
@@ -140,6 +177,12 @@ export interface CrmSession {
   reconcile(idempotencyKey: string): Promise<Reconciliation>
   close(): Promise<void>
 }
+
+export type PlannedWrite =
+  | { kind: 'create'; type: RecordType; fields: Record<string, FieldValue> }
+  | { kind: 'update'; record: CrmRecord; changes: Record<string, FieldValue> }
+  | { kind: 'message'; about: CrmRecord | null }
+  | { kind: 'automation'; automation: Automation; active: boolean }
 
 export type Credentials =
   | { kind: 'sample'; login: string }

@@ -4,6 +4,11 @@
 // + scripts/tryton/seed.py with Debian's proteus) and cached under
 // node_modules/.cache/countersign-tryton/, keyed by a hash of the seed script and the date.
 //
+// `useTrytonServer({ extraDatabases: ['crm2'] })` makes the same trytond serve more databases:
+// each is a copy of the seeded one under another name (so its users, parties and deals have the
+// SAME numeric ids), with every opportunity's description suffixed " (<name>)" so a test can
+// tell which database was read or written (see `dealName`).
+//
 // Admin credentials exist only here, in test code. If Tryton is missing and cannot be installed,
 // beforeAll throws: the tests fail, they are never skipped.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -23,7 +28,9 @@ const INSTALL_SCRIPT = path.join(ROOT, 'scripts/tryton/install.sh')
 const PYTHON = '/usr/bin/python3'
 const TRYTOND = '/usr/bin/trytond'
 const TRYTOND_ADMIN = '/usr/bin/trytond-admin'
-const MODULES = ['sale_opportunity', 'account_invoice', 'marketing_automation']
+const MODULES = ['sale_opportunity', 'account_invoice', 'marketing_automation', 'party_relationship']
+/** Languages loaded in the seeded database (Tryton reads translations from each module's .po files). */
+const LANGUAGES = ['fr']
 export const DB_NAME = 'countersign'
 // Test-only admin password, for the throwaway databases this rig creates.
 export const ADMIN = { login: 'admin', password: 'admin-Test-Only-9271' }
@@ -42,8 +49,21 @@ export interface SeedInfo {
   financeClerksGroupId: number
   opportunityGroupId: number
   parties: Record<'acme' | 'globex' | 'initech' | 'jane' | 'john', number>
-  users: Record<'sam' | 'olivia' | 'fiona', SeedUser>
-  opportunities: Record<'acmeRenewal' | 'acmeUpsell' | 'globexPilot' | 'initechDeal', number>
+  /**
+   * sam, olivia: sales reps (own deals only); fiona: finance clerk; amy: may not read or write a
+   * deal's amount (field access rule); luke: sees no lost deal (record rule by state); francois:
+   * a sales rep whose language is French; claire: works in the second company only.
+   */
+  users: Record<'sam' | 'olivia' | 'fiona' | 'amy' | 'luke' | 'francois' | 'claire', SeedUser>
+  /** globexLost is lost; francoisDeal is François's own. All in the first company. */
+  opportunities: Record<'acmeRenewal' | 'acmeUpsell' | 'globexPilot' | 'initechDeal' | 'globexLost' | 'francoisDeal', number>
+  /** The second company's opportunities (Claire's). */
+  company2Opportunities: Record<'euExpansion' | 'euParis', number>
+  company2Id: number
+  /** party.relation.type "Works for": Jane works for Acme, John for Globex. */
+  worksForTypeId: number
+  /** 33 accounts named "<word> Trading Ltd": more than one page of answers. */
+  ltdAccounts: number[]
   invoices: Record<'acmeOverdue' | 'globexOverdue' | 'initechCurrent' | 'acmeDraft', number>
   scenarios: Record<'welcome' | 'winback', number>
   today: string
@@ -156,6 +176,7 @@ function cacheKey(today: string): string {
   const h = createHash('sha256')
   h.update(fs.readFileSync(SEED_SCRIPT))
   h.update(MODULES.join(','))
+  h.update(LANGUAGES.join(','))
   h.update(today)
   return h.digest('hex').slice(0, 16)
 }
@@ -168,7 +189,7 @@ function buildSeededDb(target: string, today: string): void {
     const passFile = path.join(dir, 'admin-pass')
     fs.writeFileSync(passFile, ADMIN.password, { mode: 0o600 })
     const env = { TRYTONPASSFILE: passFile, TRYTOND_CONFIG: conf, DB_NAME, SEED_TODAY: today, PYTHONWARNINGS: 'ignore' }
-    run(TRYTOND_ADMIN, ['-c', conf, '-d', DB_NAME, '--all', '-u', ...MODULES, '--activate-dependencies', '--email', 'admin@countersign.example'], env, 300_000)
+    run(TRYTOND_ADMIN, ['-c', conf, '-d', DB_NAME, '--all', '-u', ...MODULES, '-l', ...LANGUAGES, '--activate-dependencies', '--email', 'admin@countersign.example'], env, 300_000)
     const out = run(PYTHON, [SEED_SCRIPT], env, 300_000)
     const last = out.trim().split('\n').pop() ?? ''
     const seed = JSON.parse(last) as SeedInfo
@@ -235,13 +256,16 @@ async function freePort(): Promise<number> {
 
 export interface TrytonTestServer {
   url: string
+  /** The main seeded database (DB_NAME). */
   database: string
+  /** Every database this server serves: DB_NAME first, then the extra ones in the order asked. */
+  databases: string[]
   seed: SeedInfo
   sink: SmtpSink
-  /** A fresh JSON-RPC client signed in as `login`. */
-  hand(login: string, password: string): Promise<HandClient>
-  /** Signed in as admin (test code only). */
-  admin(): Promise<HandClient>
+  /** A fresh JSON-RPC client signed in as `login` on `database` (default DB_NAME). */
+  hand(login: string, password: string, database?: string): Promise<HandClient>
+  /** Signed in as admin (test code only), on `database` (default DB_NAME). */
+  admin(database?: string): Promise<HandClient>
   stop(): Promise<void>
   log(): string
 }
@@ -272,11 +296,49 @@ async function stopChild(child: ChildProcess): Promise<void> {
   live.delete(child)
 }
 
-export async function startTrytonServer(): Promise<TrytonTestServer> {
+/** The seeded deal description as stored in `database` (extra databases carry a suffix). */
+export function dealName(seeded: string, database: string): string {
+  return database === DB_NAME ? seeded : `${seeded} (${database})`
+}
+
+export interface TrytonServerOptions {
+  /**
+   * More databases for the same server: copies of the seeded one (same ids for every record and
+   * user) whose opportunity descriptions read "<seeded> (<name>)".
+   */
+  extraDatabases?: string[]
+}
+
+function checkDatabaseName(name: string): void {
+  if (!/^[a-z][a-z0-9_]{0,30}$/.test(name) || name === DB_NAME) throw new Error(`Not a usable extra database name: ${name}`)
+}
+
+/** Copies the seeded database as `name` and marks its deals so a test can tell the copies apart. */
+function copyAsExtraDatabase(base: string, dir: string, name: string): void {
+  const file = path.join(dir, `${name}.sqlite`)
+  fs.copyFileSync(`${base}.sqlite`, file)
+  const script =
+    'import sqlite3, sys\n' +
+    'db = sqlite3.connect(sys.argv[1])\n' +
+    "db.execute(\"UPDATE sale_opportunity SET description = description || ' (' || ? || ')'\", (sys.argv[2],))\n" +
+    'db.commit()\n'
+  run(PYTHON, ['-c', script, file, name], {}, 30_000)
+}
+
+export async function startTrytonServer(options: TrytonServerOptions = {}): Promise<TrytonTestServer> {
+  const extra = options.extraDatabases ?? []
+  extra.forEach(checkDatabaseName)
+  if (new Set(extra).size !== extra.length) throw new Error('Each extra database needs its own name.')
   ensureTryton()
   const { base, seed } = await seededDb()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-tryton-run-'))
   fs.copyFileSync(`${base}.sqlite`, path.join(dir, `${DB_NAME}.sqlite`))
+  try {
+    for (const name of extra) copyAsExtraDatabase(base, dir, name)
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true })
+    throw e
+  }
   const sink = new SmtpSink()
   const smtpPort = await sink.start()
   let logText = ''
@@ -328,15 +390,20 @@ export async function startTrytonServer(): Promise<TrytonTestServer> {
     throw new Error(`trytond did not start on 127.0.0.1:\n${logText.slice(-4000)}`)
   }
   const running = child
-  const rpcUrl = `${url}/${DB_NAME}/`
+  const databases = [DB_NAME, ...extra]
+  const rpcUrl = (database: string): string => {
+    if (!databases.includes(database)) throw new Error(`This test server has no database "${database}" (it has ${databases.join(', ')}).`)
+    return `${url}/${database}/`
+  }
   let stopped = false
   return {
     url,
     database: DB_NAME,
+    databases,
     seed,
     sink,
-    hand: (login, password) => new HandClient(rpcUrl).login(login, password),
-    admin: () => new HandClient(rpcUrl).login(ADMIN.login, ADMIN.password),
+    hand: (login, password, database = DB_NAME) => new HandClient(rpcUrl(database)).login(login, password),
+    admin: (database = DB_NAME) => new HandClient(rpcUrl(database)).login(ADMIN.login, ADMIN.password),
     log: () => logText,
     async stop() {
       if (stopped) return
@@ -349,10 +416,10 @@ export async function startTrytonServer(): Promise<TrytonTestServer> {
 }
 
 /** Registers beforeAll/afterAll for this test file and returns a getter for the server. */
-export function useTrytonServer(): () => TrytonTestServer {
+export function useTrytonServer(options: TrytonServerOptions = {}): () => TrytonTestServer {
   let server: TrytonTestServer | null = null
   beforeAll(async () => {
-    server = await startTrytonServer()
+    server = await startTrytonServer(options)
   }, 360_000)
   afterAll(async () => {
     await server?.stop()

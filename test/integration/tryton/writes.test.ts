@@ -160,8 +160,16 @@ describe('Tryton writes', () => {
       const contacts = (await sam.search('contact', { text: 'Gibbons' })).map((c) => c.id)
       expect(contacts).toEqual([contact.record!.id])
       expect(await admin.ids('party.party', [['categories', '=', server().seed.contactCategoryId], ['name', '=', 'Peter Gibbons']])).toEqual([contact.record!.id])
-      const noLink = await caught(sam.createRecord('contact', { name: 'Linked Person', accountId: String(parties.acme) }, 'k-create-2'))
-      expect(noLink.code).toBe('invalid')
+      // party_relationship: the contact "Works for" the account, in Tryton and back in Countersign.
+      const linked = await sam.createRecord('contact', { name: 'Linked Person', accountId: String(parties.acme) }, 'k-create-2')
+      expect((await sam.get('contact', linked.record!.id))?.fields).toMatchObject({ accountId: String(parties.acme), accountName: 'Acme Corp' })
+      const [rel] = await admin.read('party.party', [Number(linked.record!.id)], ['relations.to', 'relations.type'])
+      expect(rel['relations.']).toEqual([expect.objectContaining({ to: parties.acme, type: server().seed.worksForTypeId })])
+      const moved = await sam.get('contact', linked.record!.id)
+      await sam.updateRecord('contact', moved!.id, moved!.version, { accountId: String(parties.globex) }, 'k-create-2b')
+      expect((await sam.search('contact', { where: { accountId: String(parties.globex) } })).map((c) => c.label)).toContain('Linked Person')
+      expect((await sam.search('contact', { where: { accountId: String(parties.acme) } })).map((c) => c.label)).not.toContain('Linked Person')
+      expect((await caught(sam.createRecord('contact', { name: 'Titled Person', title: 'CFO' }, 'k-create-2c'))).message).toContain('no job title')
 
       const deal = await sam.createRecord('deal', { name: 'Initech expansion', accountId: String(parties.initech), amount: 2500, stage: 'opportunity' }, 'k-create-3')
       const got = await sam.get('deal', deal.record!.id)
@@ -196,7 +204,10 @@ describe('Tryton writes', () => {
       expect(row.state).toBe('running')
     })
     await withSession(users.fiona, async (fiona) => {
-      expect(await fiona.getAutomation(String(scenarios.welcome))).toBeNull()
+      // Tryton's refusal, in Tryton's words: not "no automation with that id".
+      const read = await caught(fiona.getAutomation(String(scenarios.welcome)))
+      expect(read.code).toBe('permission')
+      expect(read.message).toContain('Marketing Scenario')
       const err = await caught(fiona.setAutomation(String(scenarios.welcome), true, 'v', 'k-auto-4'))
       expect(err.code).toBe('permission')
       expect(err.message).toContain('Marketing Scenario')

@@ -20,9 +20,9 @@ describe('sample workspace: create', () => {
     const { as, admin } = await workspace()
     const rita = await as('rita')
     const cases: [Parameters<typeof rita.createRecord>[1], RegExp][] = [
-      [{ name: 'X', accountId: 'acc-1', colour: 'red' }, /Unknown deal field "colour"/],
-      [{ name: 'X', accountId: 'acc-1', ownerId: 'u-sam' }, /"ownerId" \(Owner\) cannot be set/],
-      [{ name: 'X', accountId: 'acc-1', stage: 'maybe' }, /Stage must be one of/],
+      [{ name: 'X', accountId: 'acc-1', colour: 'red' }, /Cannot set colour on a deal\. Fields that can be set: name, stage, amount, accountId, closeDate/],
+      [{ name: 'X', accountId: 'acc-1', ownerId: 'u-sam' }, /Cannot set ownerId on a deal/],
+      [{ name: 'X', accountId: 'acc-1', stage: 'maybe' }, /The sample workspace has no deal stage "maybe"\. Stages a deal can be moved to: prospecting, qualification, proposal, negotiation, won, lost/],
       [{ accountId: 'acc-1' }, /Name is required/],
       [{ name: 'X', accountId: 'acc-404' }, /no account with id "acc-404"/],
       [{ name: 'X', accountId: 'acc-1', amount: 'lots' }, /Amount must be a number/],

@@ -11,12 +11,15 @@ import {
   type FieldValue,
   type OutgoingMessage,
   type OverdueInvoice,
+  type PlannedWrite,
+  type SearchPage,
   type Recipient,
   type Reconciliation,
   type RecordType,
   type SearchQuery,
   type WriteResult
 } from '../types'
+import { SAMPLE_SCHEMA } from './model'
 import type { SampleWorkspaceServer } from './server'
 
 export class SampleConnector implements CrmConnector {
@@ -33,6 +36,7 @@ export class SampleConnector implements CrmConnector {
 
 class SampleSession implements CrmSession {
   readonly backend = 'sample' as const
+  readonly schema = SAMPLE_SCHEMA
   readonly user: SessionUser
   /** Private so it never appears in a log line, a JSON dump or the renderer. */
   readonly #token: string
@@ -48,6 +52,15 @@ class SampleSession implements CrmSession {
 
   search(type: RecordType, query: SearchQuery): Promise<CrmRecord[]> {
     return this.server.search(this.#token, type, query)
+  }
+
+  find(type: RecordType, query: SearchQuery): Promise<SearchPage> {
+    return this.server.find(this.#token, type, query)
+  }
+
+  /** The sample workspace adds nothing to a write beyond what the card shows. */
+  consequencesOf(_write: PlannedWrite): string[] {
+    return []
   }
 
   get(type: RecordType, id: string): Promise<CrmRecord | null> {

@@ -2,12 +2,18 @@
 // permissions, the outbox, and the log of applied writes. Everything a write changes lives in
 // this one file, so saving it atomically makes a write and its log entry one durable step.
 import { z } from 'zod'
-import { RECORD_TYPES, type FieldValue, type RecordType, type WriteResult } from '../types'
+import { RECORD_TYPES, type CrmSchema, type FieldValue, type RecordType, type WriteResult } from '../types'
 
 export const WORKSPACE_FORMAT = 'countersign-sample-workspace'
 export const WORKSPACE_FORMAT_VERSION = 1
 
 export const DEAL_STAGES = ['prospecting', 'qualification', 'proposal', 'negotiation', 'won', 'lost'] as const
+
+/** What the sample workspace holds: every stage can be set from any stage. */
+export const SAMPLE_SCHEMA: CrmSchema = {
+  name: 'The sample workspace',
+  dealStages: DEAL_STAGES.map((value) => ({ value, settable: true }))
+}
 
 /** Permission names a user can hold. `deal.all_teams` widens deal visibility beyond own and team. */
 export const PERMISSIONS = [

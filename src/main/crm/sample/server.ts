@@ -13,6 +13,7 @@ import {
   type Recipient,
   type Reconciliation,
   type RecordType,
+  type SearchPage,
   type SearchQuery,
   type WriteResult
 } from '../types'
@@ -110,17 +111,23 @@ export class SampleWorkspaceServer {
 
   // ── reads ───────────────────────────────────────────────────────────────────────────────
 
-  search(token: string, type: RecordType, query: SearchQuery = {}): Promise<CrmRecord[]> {
+  async search(token: string, type: RecordType, query: SearchQuery = {}): Promise<CrmRecord[]> {
+    return (await this.find(token, type, query)).records
+  }
+
+  /** One page of the matches (by label) and how many match in all. */
+  find(token: string, type: RecordType, query: SearchQuery = {}): Promise<SearchPage> {
     return this.read(token, (ws, user) => {
       this.checkType(type)
       refuseUnless(can(user, 'read', { kind: 'records', type }))
       checkWhere(type, query.where)
-      return ws.records[type]
+      const all = ws.records[type]
         .filter((r) => readable(user, type, r))
         .map((r) => toCrmRecord(ws, user, type, r))
         .filter((r) => matches(type, r, query))
         .sort((a, b) => a.label.localeCompare(b.label))
-        .slice(0, clampLimit(query.limit))
+      const offset = Math.max(0, Math.floor(query.offset ?? 0))
+      return { records: all.slice(offset, offset + clampLimit(query.limit)), total: all.length, offset }
     })
   }
 

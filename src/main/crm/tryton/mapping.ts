@@ -6,15 +6,21 @@
 //              marked as a person). industry = the name of the party's category whose parent is
 //              the top-level "Industry" category; city = first address; phone/email = Tryton's
 //              own party.phone / party.email (first contact mechanism of that type).
-// - contact  = party.party in the "Contact" category (persons). Tryton 6.0 without the
-//              party_relationship module has no person → company link, so accountId is always
-//              null and cannot be written; there is no job-title field either (title is null).
+// - contact  = party.party in the "Contact" category (persons). accountId = the party this person
+//              has a party_relationship relation "Works for" to (null without that module or
+//              relation type); there is no job-title field (title is null and cannot be written).
 // - deal     = sale.opportunity: name = description, stage = state, amount, accountId = party,
 //              ownerId = employee (company.employee id), closeDate = end_date.
+// Deals, contacts and invoices also carry accountName (the account's name) for display.
+// A field the user may not read (a field access rule) is left out and listed in `hidden`.
 // - invoice  = account.invoice with type 'out': number, party, invoice_date, due date = earliest
 //              maturity of its unreconciled lines to pay, total_amount, amount_to_pay, currency, state.
 import { createHash } from 'node:crypto'
 import { CrmError, FIELDS, type CrmRecord, type FieldValue, type RecordType } from '../types'
+import { tryton } from './rpc'
+import type { Domain, Row } from './transport'
+
+export type { Domain, Row } from './transport'
 
 export const MODEL: Record<RecordType, string> = {
   account: 'party.party',
@@ -30,14 +36,13 @@ export const TYPE_LABEL: Record<RecordType, string> = {
   invoice: 'Invoice'
 }
 
-/** Category ids found at sign-in (null when the database has no such category). */
+/** Ids found at sign-in (null when the database has no such category or relation type). */
 export interface Categories {
   contact: number | null
   industry: number | null
+  /** party.relation.type linking a person to the company they work for. */
+  worksFor: number | null
 }
-
-export type Row = Record<string, unknown>
-export type Domain = unknown[]
 
 const STAMP = ['write_date', 'create_date', '_timestamp']
 
@@ -54,8 +59,19 @@ export const READ_FIELDS: Record<RecordType, string[]> = {
     'contact_mechanisms.value',
     ...STAMP
   ],
-  contact: ['name', 'email', 'phone', 'categories', 'contact_mechanisms.type', 'contact_mechanisms.value', ...STAMP],
-  deal: ['number', 'description', 'state', 'amount', 'party', 'employee', 'end_date', ...STAMP],
+  contact: [
+    'name',
+    'email',
+    'phone',
+    'categories',
+    'contact_mechanisms.type',
+    'contact_mechanisms.value',
+    'relations.type',
+    'relations.to',
+    'relations.to.rec_name',
+    ...STAMP
+  ],
+  deal: ['number', 'description', 'state', 'amount', 'party', 'party.rec_name', 'employee', 'end_date', ...STAMP],
   invoice: [
     'number',
     'description',
@@ -70,6 +86,35 @@ export const READ_FIELDS: Record<RecordType, string[]> = {
     'lines_to_pay.reconciliation',
     ...STAMP
   ]
+}
+
+/** The Tryton fields (top-level names) each canonical field is read from. */
+export const SOURCES: Record<RecordType, Record<string, string[]>> = {
+  account: { name: ['name'], industry: ['categories'], city: ['addresses'], phone: ['phone'], email: ['email'] },
+  contact: { name: ['name'], email: ['email'], phone: ['phone'], title: [], accountId: ['relations'] },
+  deal: { name: ['description'], stage: ['state'], amount: ['amount'], accountId: ['party'], ownerId: ['employee'], closeDate: ['end_date'] },
+  invoice: {
+    number: ['number'],
+    accountId: ['party'],
+    issueDate: ['invoice_date'],
+    dueDate: ['lines_to_pay'],
+    total: ['total_amount'],
+    amountOpen: ['amount_to_pay'],
+    currency: ['currency'],
+    state: ['state']
+  }
+}
+
+/** READ_FIELDS without the fields (and their sub-fields) Tryton refuses to this user. */
+export function readFields(type: RecordType, refused: ReadonlySet<string>): string[] {
+  return READ_FIELDS[type].filter((f) => !refused.has(f.split('.')[0]))
+}
+
+/** Canonical fields hidden from this user because a Tryton field they come from is refused. */
+export function hiddenFields(type: RecordType, refused: ReadonlySet<string>): string[] {
+  return Object.entries(SOURCES[type])
+    .filter(([, from]) => from.some((f) => refused.has(f)))
+    .map(([field]) => field)
 }
 
 export function baseDomain(type: RecordType, cats: Categories): Domain {
@@ -106,12 +151,12 @@ function idOf(v: FieldValue): number {
 }
 
 /**
- * Narrows the server-side search for one canonical filter. Returns [] when the filter is only
- * applied on the mapped records (client side). Throws 'invalid' for a field the type lacks.
+ * The Tryton domain for one canonical filter, or null when Tryton cannot search on it (the
+ * caller then filters the mapped records itself). Throws 'invalid' for a field the type lacks.
  */
-export function whereDomain(type: RecordType, field: string, value: FieldValue): Domain {
-  if (!(field in FIELDS[type])) throw new CrmError('invalid', `${TYPE_LABEL[type]} records have no field "${field}".`)
-  if (value === null) return []
+export function whereDomain(type: RecordType, field: string, value: FieldValue, cats: Categories): Domain | null {
+  if (!(field in FIELDS[type]) && field !== 'accountName') throw new CrmError('invalid', `${TYPE_LABEL[type]} records have no field "${field}".`)
+  if (value === null) return null
   const s = String(value)
   switch (`${type}.${field}`) {
     case 'account.name':
@@ -120,16 +165,24 @@ export function whereDomain(type: RecordType, field: string, value: FieldValue):
     case 'account.city':
       return [['addresses.city', '=', s]]
     case 'account.industry':
-      return [['categories.name', '=', s]]
+      return [['categories', 'where', [['name', '=', s], ['parent', '=', cats.industry ?? -1]]]]
     case 'account.email':
     case 'account.phone':
     case 'contact.email':
     case 'contact.phone':
-      return [['contact_mechanisms.value', '=', s]]
+      return [['contact_mechanisms', 'where', [['type', '=', field], ['value', '=', s]]]]
+    case 'contact.title':
+      return [['id', '=', -1]]
+    case 'contact.accountId':
+      return [['relations', 'where', [['to', '=', idOf(value)], ['type', '=', cats.worksFor ?? -1]]]]
     case 'deal.name':
       return [['description', '=', s]]
     case 'deal.stage':
       return [['state', '=', s]]
+    case 'deal.amount':
+      return typeof value === 'number' ? [['amount', '=', tryton.decimal(value)]] : null
+    case 'deal.closeDate':
+      return /^\d{4}-\d{2}-\d{2}$/.test(s) ? [['end_date', '=', tryton.date(s)]] : null
     case 'deal.accountId':
     case 'invoice.accountId':
       return [['party', '=', idOf(value)]]
@@ -141,8 +194,10 @@ export function whereDomain(type: RecordType, field: string, value: FieldValue):
       return [['state', '=', s]]
     case 'invoice.currency':
       return [['currency.code', '=', s]]
+    case 'invoice.issueDate':
+      return /^\d{4}-\d{2}-\d{2}$/.test(s) ? [['invoice_date', '=', tryton.date(s)]] : null
     default:
-      return []
+      return null
   }
 }
 
@@ -193,7 +248,14 @@ export function industryOf(row: Row, cats: Categories): string | null {
   return c ? str(c.name) : null
 }
 
-export function canonicalFields(type: RecordType, row: Row, cats: Categories): Record<string, FieldValue> {
+/** The relation "Works for" of a person: the account id and name, or nulls. */
+export function employerOf(row: Row, cats: Categories): { id: string | null; name: string | null } {
+  if (cats.worksFor === null) return { id: null, name: null }
+  const rel = sub(row, 'relations').find((r) => r.type === cats.worksFor)
+  return rel ? { id: ref(rel.to), name: str(sub1(rel, 'to')?.rec_name) } : { id: null, name: null }
+}
+
+function allFields(type: RecordType, row: Row, cats: Categories): Record<string, FieldValue> {
   switch (type) {
     case 'account':
       return {
@@ -203,14 +265,17 @@ export function canonicalFields(type: RecordType, row: Row, cats: Categories): R
         phone: str(row.phone),
         email: str(row.email)
       }
-    case 'contact':
-      return { name: str(row.name), email: str(row.email), phone: str(row.phone), title: null, accountId: null }
+    case 'contact': {
+      const employer = employerOf(row, cats)
+      return { name: str(row.name), email: str(row.email), phone: str(row.phone), title: null, accountId: employer.id, accountName: employer.name }
+    }
     case 'deal':
       return {
         name: str(row.description),
         stage: str(row.state),
         amount: num(row.amount),
         accountId: ref(row.party),
+        accountName: str(sub1(row, 'party')?.rec_name),
         ownerId: ref(row.employee),
         closeDate: str(row.end_date)
       }
@@ -218,6 +283,7 @@ export function canonicalFields(type: RecordType, row: Row, cats: Categories): R
       return {
         number: str(row.number),
         accountId: ref(row.party),
+        accountName: str(sub1(row, 'party')?.rec_name),
         issueDate: str(row.invoice_date),
         dueDate: dueDateOf(row),
         total: num(row.total_amount),
@@ -226,6 +292,13 @@ export function canonicalFields(type: RecordType, row: Row, cats: Categories): R
         state: str(row.state)
       }
   }
+}
+
+/** The record's canonical fields (plus accountName), without those in `hidden`. */
+export function canonicalFields(type: RecordType, row: Row, cats: Categories, hidden: readonly string[] = []): Record<string, FieldValue> {
+  const fields = allFields(type, row, cats)
+  for (const f of hidden) delete fields[f]
+  return fields
 }
 
 export function labelOf(type: RecordType, row: Row, fields: Record<string, FieldValue>): string {
@@ -254,23 +327,16 @@ export function versionOf(row: Row, fields: Record<string, FieldValue>): string 
   return `${stamp}~${digest}`
 }
 
-export function toRecord(type: RecordType, row: Row, cats: Categories): CrmRecord {
-  const fields = canonicalFields(type, row, cats)
-  return { type, id: String(row.id), version: versionOf(row, fields), label: labelOf(type, row, fields), fields }
+export function toRecord(type: RecordType, row: Row, cats: Categories, hidden: readonly string[] = []): CrmRecord {
+  const fields = canonicalFields(type, row, cats, hidden)
+  const record: CrmRecord = { type, id: String(row.id), version: versionOf(row, fields), label: labelOf(type, row, fields), fields }
+  if (hidden.length) record.hidden = [...hidden]
+  return record
 }
 
 /** Tryton's own second-resolution timestamp for the `_timestamp` context check. */
 export function trytonTimestamp(row: Row): string | null {
   return typeof row._timestamp === 'string' ? row._timestamp : null
-}
-
-/** Opportunity workflow buttons that reach each stage. 'won' is set by Tryton when sales complete. */
-export const STAGE_BUTTON: Record<string, string> = {
-  lead: 'lead',
-  opportunity: 'opportunity',
-  converted: 'convert',
-  lost: 'lost',
-  cancelled: 'cancel'
 }
 
 export function formatValue(v: FieldValue): string {

@@ -1,6 +1,7 @@
 // Tryton 6.0 JSON-RPC over Node's global fetch. Knows the wire format (Tryton's tagged JSON
 // values, the error array, HTTP statuses) and nothing about CRM records.
-import { CrmError } from '../types'
+import { CrmError, type CrmErrorCode } from '../types'
+import { classifyEnglish } from './refusals'
 
 /** A decoded Tryton value: tagged Decimal/date/datetime/timedelta objects become plain values. */
 export type TrytonValue = unknown
@@ -25,13 +26,24 @@ export interface TrytonRpcOptions {
   fetch?: typeof fetch
 }
 
-// Messages Tryton 6.0 uses for access refusals (ir.message msg_access_*, msg_read_error,
-// msg_write_error, msg_create_rule_error, msg_delete_error, msg_access_button_error,
-// msg_access_wizard_*). The server is asked for English at login so these are stable.
-const ACCESS_PATTERNS = [/^You are not allowed to /, /^Calling button .* is not allowed/]
+/**
+ * A Tryton UserError. Tryton sends every one as ["UserError", [message, description, domain]]
+ * (its AccessError included), so the code is first a guess from the English wording and the
+ * session reclassifies it with Tryton's own messages in the user's language (refusals.ts).
+ */
+export class TrytonUserError extends CrmError {
+  constructor(
+    code: CrmErrorCode,
+    readonly trytonMessage: string,
+    readonly description: string
+  ) {
+    super(code, trytonMessage + (description ? ` ${description}` : ''))
+    this.name = 'TrytonUserError'
+  }
 
-export function isAccessMessage(message: string): boolean {
-  return ACCESS_PATTERNS.some((p) => p.test(message))
+  as(code: CrmErrorCode): TrytonUserError {
+    return code === this.code ? this : new TrytonUserError(code, this.trytonMessage, this.description)
+  }
 }
 
 function pad(n: number, width = 2): string {
@@ -92,6 +104,8 @@ let nextId = 1
 
 export class TrytonRpc {
   private readonly url: string
+  /** The server itself, not a database: where Tryton answers common.server.version. */
+  private readonly rootUrl: string
   private readonly timeoutMs: number
   private readonly fetchImpl: typeof fetch
 
@@ -100,28 +114,37 @@ export class TrytonRpc {
     readonly database: string,
     options: TrytonRpcOptions = {}
   ) {
+    // Messages never repeat the address: it may hold a password.
     let base: URL
     try {
       base = new URL(serverUrl)
     } catch {
-      throw new CrmError('invalid', `Not a valid Tryton server URL: ${serverUrl}`)
+      throw new CrmError('invalid', 'That is not a valid Tryton server address. Enter it like https://tryton.example.com.')
     }
     if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw new CrmError('invalid', `The Tryton server URL must use http or https: ${serverUrl}`)
+      throw new CrmError('invalid', 'The Tryton server address must start with http:// or https://.')
     }
+    if (base.username || base.password) {
+      throw new CrmError(
+        'invalid',
+        'The Tryton server address must not contain a user name or password. Enter the address alone (like https://tryton.example.com) and your login and password in their own fields.'
+      )
+    }
+    if (base.search || base.hash) throw new CrmError('invalid', 'The Tryton server address must not contain "?" or "#". Enter it like https://tryton.example.com.')
     if (!database || /[/?#]/.test(database)) throw new CrmError('invalid', `Not a valid Tryton database name: ${database}`)
-    this.url = `${base.origin}${base.pathname.replace(/\/+$/, '')}/${encodeURIComponent(database)}/`
+    this.rootUrl = `${base.origin}${base.pathname.replace(/\/+$/, '')}/`
+    this.url = `${this.rootUrl}${encodeURIComponent(database)}/`
     this.timeoutMs = options.timeoutMs ?? 30_000
     this.fetchImpl = options.fetch ?? fetch
   }
 
-  private async post(method: string, params: unknown[], auth: TrytonAuth | null): Promise<Response> {
+  private async post(method: string, params: unknown[], auth: TrytonAuth | null, url = this.url): Promise<Response> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' }
     if (auth) {
       headers.Authorization = `Session ${Buffer.from(`${auth.login}:${auth.userId}:${auth.session}`, 'utf8').toString('base64')}`
     }
     try {
-      return await this.fetchImpl(this.url, {
+      return await this.fetchImpl(url, {
         method: 'POST',
         headers,
         body: JSON.stringify({ id: nextId++, method, params }),
@@ -172,6 +195,22 @@ export class TrytonRpc {
     return { login, userId: result[0], session: result[1] }
   }
 
+  /** `common.server.version`, asked before signing in. */
+  async serverVersion(): Promise<string> {
+    const res = await this.post('common.server.version', [], null, this.rootUrl)
+    if (res.status === 429) {
+      await res.body?.cancel()
+      throw new CrmError('rate_limited', 'The Tryton server is refusing requests for now: too many attempts. Wait before trying again.', retryAfter(res))
+    }
+    if (!res.ok) {
+      await res.body?.cancel()
+      throw new CrmError('unavailable', `The Tryton server did not tell its version (HTTP ${res.status}).`)
+    }
+    const body = await this.parse(res)
+    if (typeof body.result !== 'string') throw new CrmError('unavailable', 'The Tryton server did not tell its version.')
+    return body.result
+  }
+
   async logout(auth: TrytonAuth): Promise<void> {
     const res = await this.post('common.db.logout', [], auth)
     await res.body?.cancel()
@@ -214,8 +253,8 @@ export function mapRpcError(error: unknown): CrmError {
     switch (name) {
       case 'UserError': {
         const message = String(parts[0] ?? 'Tryton refused the request.')
-        const description = typeof parts[1] === 'string' && parts[1] ? ` ${parts[1]}` : ''
-        return new CrmError(isAccessMessage(message) ? 'permission' : 'invalid', message + description)
+        const description = typeof parts[1] === 'string' ? parts[1] : ''
+        return new TrytonUserError(classifyEnglish(message) ?? 'invalid', message, description)
       }
       case 'UserWarning':
         return new CrmError('invalid', `Tryton asks for a confirmation: ${String(parts[1] ?? parts[0] ?? '')}`)

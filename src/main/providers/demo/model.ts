@@ -257,8 +257,10 @@ export function planDemoStep(prompt: Prompt, available: Set<string> | null = nul
 
   const failed = (d: Done | undefined): DemoStep | null => {
     if (d?.output?.kind !== 'error') return null
-    const message = d.output.message
-    if (/may not|not allowed|permission|not permitted|forbidden|access denied|not authori[sz]ed/i.test(message)) {
+    // A refusal arrives as "The CRM refused: <the CRM's own words, in the user's language>".
+    const refused = /^The CRM refused: ([\s\S]*)$/.exec(d.output.message)
+    const message = refused ? refused[1] : d.output.message
+    if (refused || /may not|not allowed|permission|not permitted|forbidden|access denied|not authori[sz]ed/i.test(message)) {
       return say(`You don't have permission for that in the CRM, so I can't show or change it. The CRM said: ${message}`)
     }
     return say(`That didn't work: ${message}`)
@@ -302,15 +304,17 @@ export function planDemoStep(prompt: Prompt, available: Set<string> | null = nul
       if (!r) return call('search_records', { type: request.kind, text: request.text })
       const records = asArray<RecordLike>(r.value)
       if (!records.length) return say(`I couldn't find ${request.kind === 'contact' ? 'a contact' : 'an account'} matching "${request.text}" that you can see.`)
-      if (records.length === 1) return say(describeRecord(records[0]!))
-      return say([`I found ${records.length} ${request.kind}s matching "${request.text}":`, '', recordTable(records, request.kind)].join('\n'))
+      const total = totalOf(r.value)
+      if (records.length === 1 && total === 1) return say(describeRecord(records[0]!))
+      const found = total > records.length ? `${total} ${request.kind}s match "${request.text}"; here are the first ${records.length} (ask for more to see the rest)` : `I found ${total} ${request.kind}s matching "${request.text}"`
+      return say([`${found}:`, '', recordTable(records, request.kind)].join('\n'))
     }
 
     case 'deals': {
       const searches = results('search_records')
       if (!searches.length) return call('search_records', { type: 'deal', ...(request.text ? { text: request.text } : {}) })
       const first = asArray<RecordLike>((searches[0]!.output as { value: unknown }).value)
-      if (first.length || !request.text) return say(dealsAnswer(first, request.text))
+      if (first.length || !request.text) return say(dealsAnswer(first, request.text, totalOf((searches[0]!.output as { value: unknown }).value)))
       // Nothing by deal name: maybe it is an account's name.
       const accountSearch = searches.find((d) => d.input.type === 'account')
       if (!accountSearch) return call('search_records', { type: 'account', text: request.text })
@@ -318,7 +322,8 @@ export function planDemoStep(prompt: Prompt, available: Set<string> | null = nul
       if (!accounts.length) return say(`I couldn't find deals or an account matching "${request.text}" that you can see.`)
       const byAccount = searches.find((d) => d.input.type === 'deal' && d.input.where)
       if (!byAccount) return call('search_records', { type: 'deal', where: { accountId: accounts[0]!.id } })
-      return say(dealsAnswer(asArray<RecordLike>((byAccount.output as { value: unknown }).value), accounts[0]!.label ?? request.text))
+      const byAccountValue = (byAccount.output as { value: unknown }).value
+      return say(dealsAnswer(asArray<RecordLike>(byAccountValue), accounts[0]!.label ?? request.text, totalOf(byAccountValue)))
     }
 
     case 'deal-stage':
@@ -427,9 +432,16 @@ function writeDone(value: unknown, fallback: string): string {
   return summary ? `Done: ${summary}` : `Done. ${fallback}`
 }
 
-function dealsAnswer(deals: RecordLike[], text: string | null): string {
+function dealsAnswer(deals: RecordLike[], text: string | null, total = deals.length): string {
   if (!deals.length) return text ? `I couldn't find deals for "${text}" that you can see.` : "There are no deals you can see."
-  return [`${deals.length === 1 ? 'One deal' : `${deals.length} deals`}${text ? ` for "${text}"` : ''}:`, '', recordTable(deals, 'deal')].join('\n')
+  const count = total > deals.length ? `${total} deals (here are the first ${deals.length}; ask for more to see the rest)` : deals.length === 1 ? 'One deal' : `${deals.length} deals`
+  return [`${count}${text ? ` for "${text}"` : ''}:`, '', recordTable(deals, 'deal')].join('\n')
+}
+
+/** How many match in all: a search result's `total`, else the length of the list. */
+function totalOf(value: unknown): number {
+  const total = value && typeof value === 'object' && !Array.isArray(value) ? (value as { total?: unknown }).total : undefined
+  return typeof total === 'number' && Number.isFinite(total) ? total : asArray(value).length
 }
 
 function describeRecord(r: RecordLike): string {
