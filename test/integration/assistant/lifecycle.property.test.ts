@@ -427,10 +427,13 @@ class Retry extends Step {
   }
 }
 
-/** Quit and reopen on the same folder. */
+/** Quit and reopen on the same folder. A clean quit leaves nothing for start-up to repair in the audit log. */
 class Restart extends Step {
   protected async act(_m: Model, w: World) {
+    const recovered = () => w.t.app.audit.read().filter((e) => e.event === 'recovered')
+    const before = recovered().length
     await w.restart()
+    expect(recovered().slice(before), 'a clean restart wrote audit lines claiming the app had stopped mid-change').toEqual([])
   }
   toString() {
     return 'Restart'
