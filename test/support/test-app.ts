@@ -13,8 +13,8 @@ import type { ProviderService } from '../../src/main/providers/types'
 import { MemorySecretStore } from '../../src/main/secrets/memory-store'
 import { createNodeStoreFactory } from '../../src/main/storage/node-store'
 
-export function tempDir(prefix = 'countersign-test-'): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix))
+export function tempDir(prefix = 'countersign-test-', parent = tmpdir()): { path: string; remove(): void } {
+  const path = mkdtempSync(join(parent, prefix))
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
 }
 
@@ -47,7 +47,14 @@ const noTryton: CrmConnector = {
 
 export async function openTestApp(
   dataDir: string,
-  options: { model: () => LanguageModel; clock?: TestClock; providers?: ProviderService; checkpoint?: Parameters<typeof createApp>[0]['checkpoint'] }
+  options: {
+    model: () => LanguageModel
+    clock?: TestClock
+    providers?: ProviderService
+    checkpoint?: Parameters<typeof createApp>[0]['checkpoint']
+    /** Wraps the sample workspace's connector, e.g. to make the CRM fail in chosen ways. */
+    sampleConnector?: (connector: CrmConnector) => CrmConnector
+  }
 ) {
   const clock = options.clock ?? new TestClock()
   const stores = createNodeStoreFactory(dataDir)
@@ -59,7 +66,7 @@ export async function openTestApp(
     secrets: new MemorySecretStore(),
     notifier,
     clock: clock.read,
-    connectors: { sample: new SampleConnector(sample), tryton: noTryton },
+    connectors: { sample: options.sampleConnector ? options.sampleConnector(new SampleConnector(sample)) : new SampleConnector(sample), tryton: noTryton },
     providers: options.providers ?? stubProviders(options.model),
     sampleUsers: listSampleUsers,
     checkpoint: options.checkpoint

@@ -61,10 +61,29 @@ export class Recovery {
       const result = settled ? outcomeOf(settled) : toolResults.interrupted()
       this.updates.recordResult(conversationId, toolCallId, result.output, result.status, result.text, { thenRunning: false })
     }
+    this.showLiveActions(conversationId)
     const after = this.deps.conversations.get(conversationId)!
     if (orphaned.length > 0) this.updates.setStatus(conversationId, after.openStep ? 'waiting' : 'error')
     if (!after.openStep && after.status === 'waiting') this.updates.setStatus(conversationId, 'idle')
-    if (after.openStep && after.status !== 'waiting' && after.status !== 'error') this.updates.setStatus(conversationId, 'waiting')
+    // What is left open has a card to decide or settle: the conversation waits for it (Retry could not help).
+    if (after.openStep && after.status !== 'waiting') this.updates.setStatus(conversationId, 'waiting')
+  }
+
+  /**
+   * A crash between a proposal's write and its tool entry's update leaves the entry "running" with
+   * no action: point each open call's entry at its live action, waiting, as the card is.
+   */
+  private showLiveActions(conversationId: string): void {
+    const conversation = this.deps.conversations.get(conversationId)
+    const step = conversation?.openStep
+    if (!conversation || !step) return
+    const actions = this.deps.ledger.forConversation(conversationId)
+    for (const call of step.calls.filter((k) => !step.results[k.toolCallId])) {
+      const live = actions.filter((a) => a.toolCallId === call.toolCallId && LIVE_STATES.has(a.state)).at(-1)
+      const entry = conversation.entries.find((e) => e.kind === 'tool' && e.toolCallId === call.toolCallId)
+      if (!live || !entry || entry.kind !== 'tool') continue
+      if (entry.actionId !== live.id || entry.status !== 'waiting') this.updates.putEntry(conversationId, { ...entry, status: 'waiting', actionId: live.id })
+    }
   }
 
   /** Expires every pending action past its time; its tool call gets its answer. */

@@ -6,8 +6,13 @@ import type { ActionState } from '../../shared/domain'
 import type { ActionLedger } from '../actions/ledger'
 import type { AuditLog } from './audit-log'
 
-/** States worth a line: each is a decision, an execution step, or how an action ended. */
-const AUDITED: ReadonlySet<ActionState> = new Set(['pending', 'approved', 'declined', 'executing', 'succeeded', 'failed', 'outcome_unknown', 'expired', 'superseded', 'cancelled'])
+/**
+ * States worth a line: each is a decision or how an action ended. Not `executing`: it gets no line
+ * of its own while the app runs (its outcome's line tells of the execution), and one left by a
+ * crash gets a `reconciled` line when start-up settles it; a line here would claim a crash that
+ * never happened after every clean quit.
+ */
+const AUDITED: ReadonlySet<ActionState> = new Set(['pending', 'approved', 'declined', 'succeeded', 'failed', 'outcome_unknown', 'expired', 'superseded', 'cancelled'])
 const TAIL_BYTES = 1_000_000
 
 export function reconcileAudit(ledger: ActionLedger, audit: AuditLog, clock: () => number): number {
