@@ -184,23 +184,35 @@ export function createApp(adapters: AppAdapters) {
       return appState()
     },
     'providers.get': async () => adapters.providers.view(currentUserId()),
-    'providers.prepare': (input) => adapters.providers.prepare(input),
-    'providers.consent': async ({ wordingVersion, endpointHost }) => {
-      const userId = requireUserId()
-      const view = await adapters.providers.consent(userId, wordingVersion, endpointHost)
-      events.emit('app.changed', appState())
-      return view
+    // Nothing of a choice is stored or used until consent; app.changed tells every window when it is.
+    'providers.prepare': async (input) => providerChanged(await adapters.providers.prepare(requireUserId(), input)),
+    'providers.consent': async ({ wordingVersion, endpointHost }) => providerChanged(await adapters.providers.consent(requireUserId(), wordingVersion, endpointHost)),
+    'providers.cancel': async () => adapters.providers.cancel(requireUserId()),
+    'providers.select': async ({ profileId }) => providerChanged(await adapters.providers.select(requireUserId(), profileId)),
+    'providers.deleteProfile': async ({ profileId }) => providerChanged(await adapters.providers.deleteProfile(requireUserId(), profileId)),
+    'providers.withdrawConsent': async ({ profileId }) => providerChanged(await adapters.providers.withdraw(requireUserId(), profileId)),
+    'providers.useDemo': async () => providerChanged(await adapters.providers.useDemo(requireUserId())),
+    'providers.listModels': async ({ profileId }) => adapters.providers.listModels(requireUserId(), profileId),
+    'providers.testConnection': async ({ profileId }) => adapters.providers.testConnection(requireUserId(), profileId),
+    'providers.conversationProfile': async ({ conversationId }) => {
+      ownConversation(conversationId)
+      return { profileId: adapters.providers.conversationProfile(conversationId) }
     },
-    'providers.withdrawConsent': async () => {
-      const view = await adapters.providers.withdraw(requireUserId())
-      events.emit('app.changed', appState())
-      return view
-    },
-    'providers.useDemo': async () => {
-      const view = await adapters.providers.useDemo(requireUserId())
-      events.emit('app.changed', appState())
-      return view
+    'providers.setConversationProfile': async ({ conversationId, profileId }) => {
+      adapters.providers.setConversationProfile(requireUserId(), ownConversation(conversationId), profileId)
+      return { ok: true as const }
     }
+  }
+
+  function providerChanged<T>(result: T): T {
+    events.emit('app.changed', appState())
+    return result
+  }
+
+  function ownConversation(conversationId: string): string {
+    const conversation = conversations.get(conversationId)
+    if (!conversation || conversation.userId !== currentUserId()) throw new AssistantError('not_found', 'No such conversation.')
+    return conversationId
   }
 
   function requireUserId(): string {
