@@ -636,7 +636,9 @@ export async function startHttpProxy(): Promise<HttpProxy> {
     const target = req.url ?? ''
     seen.push({ method: 'CONNECT', target })
     const [host, port] = target.split(/:(?=\d+$)/)
+    let established = false
     const upstream = connect(Number(port) || 443, host ?? '', () => {
+      established = true
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       if (head.length) upstream.write(head)
       upstream.pipe(client)
@@ -644,7 +646,8 @@ export async function startHttpProxy(): Promise<HttpProxy> {
     })
     sockets.add(upstream)
     upstream.on('close', () => sockets.delete(upstream))
-    upstream.on('error', () => client.destroy())
+    // An unreachable target is answered as real proxies do: 502, then close.
+    upstream.on('error', () => (established ? client.destroy() : client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n')))
     client.on('error', () => upstream.destroy())
   })
   server.on('connection', (socket) => {

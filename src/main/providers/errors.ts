@@ -23,7 +23,7 @@ export class StreamInterruptedError extends Error {
  */
 export class StreamIdleTimeoutError extends Error {
   constructor(readonly seconds: number) {
-    super(`The answer stream sent nothing for ${seconds} seconds.`)
+    super(`The answer stream sent nothing for ${seconds} second${seconds === 1 ? '' : 's'}.`)
     this.name = 'StreamIdleTimeoutError'
   }
 }
@@ -65,7 +65,7 @@ function classify(error: unknown, ctx: DescribeContext): ProviderFailure {
   const idle = chain.find((e) => nameOf(e) === 'StreamIdleTimeoutError') as StreamIdleTimeoutError | undefined
   if (idle) {
     return {
-      message: `${who} stopped sending the answer: nothing arrived for ${idle.seconds} seconds, so Countersign ended the request and did not use the partial answer. ${NOTHING_LOST} Try again.`,
+      message: `${who} stopped sending the answer: nothing arrived for ${idle.seconds} second${idle.seconds === 1 ? '' : 's'}, so Countersign ended the request and did not use the partial answer. ${NOTHING_LOST} Try again.`,
       retryable: true
     }
   }

@@ -21,7 +21,7 @@ export function idleTimeoutMiddleware(idleMs: number): LanguageModelMiddleware {
       else outer?.addEventListener('abort', forward, { once: true })
       const detach = () => outer?.removeEventListener('abort', forward)
 
-      const timeout = () => new StreamIdleTimeoutError(Math.round(idleMs / 1000))
+      const timeout = () => new StreamIdleTimeoutError(Math.max(1, Math.round(idleMs / 1000)))
       // Waiting for the response headers counts as idle too.
       let timer: ReturnType<typeof setTimeout> | undefined
       const started = await Promise.race([

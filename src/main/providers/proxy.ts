@@ -17,6 +17,8 @@ function agentFor(env: Env): EnvHttpProxyAgent {
   const previous = cached?.agent
   const pick = (lower: string, upper: string) => env[lower] ?? env[upper]
   const agent = new EnvHttpProxyAgent({
+    // http:// endpoints are forwarded as plain proxied requests (as curl does); https:// ones tunnel through CONNECT.
+    proxyTunnel: false,
     httpProxy: pick('http_proxy', 'HTTP_PROXY'),
     httpsProxy: pick('https_proxy', 'HTTPS_PROXY'),
     noProxy: pick('no_proxy', 'NO_PROXY')

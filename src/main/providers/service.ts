@@ -489,7 +489,7 @@ export class DefaultProviderService implements ProviderService {
     const profiles = Array.isArray(raw.profiles) ? raw.profiles.filter(isProfile) : []
     let activeProfileId = typeof raw.activeProfileId === 'string' ? raw.activeProfileId : null
     // Before profiles, one choice was stored as `active`; it becomes a profile with its old key.
-    if (!Array.isArray(raw.profiles) && isLegacyChoice(raw.active)) {
+    if (profiles.length === 0 && isLegacyChoice(raw.active)) {
       const legacy = fromLegacy(raw.active)
       if (legacy) {
         profiles.push(legacy)
@@ -506,7 +506,8 @@ export class DefaultProviderService implements ProviderService {
   }
 
   private write(doc: ProvidersDoc): void {
-    this.store.write(doc)
+    // Written whole, so a migrated `active` (see doc()) is not read again.
+    this.store.write({ ...doc, active: undefined })
   }
 }
 

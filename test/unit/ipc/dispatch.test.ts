@@ -49,7 +49,7 @@ const VALID: { [K in RequestName]: RequestInput<K> } = {
   'providers.listModels': { profileId: 'p1' },
   'providers.testConnection': { profileId: 'p1' },
   'providers.conversationProfile': { conversationId: 'c1' },
-  'providers.setConversationProfile': { conversationId: 'c1', profileId: null }
+  'providers.setConversationProfile': { conversationId: 'c1', profileId: 'p1' }
 }
 
 /** A value of a different JSON type than `value`. */
