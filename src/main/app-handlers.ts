@@ -52,7 +52,15 @@ export function createHandlers(d: HandlerDeps): Handlers {
       })
     }
   }
-  const appChanged = () => d.events.emit('app.changed', d.appState(), null)
+  const providerChanged = <T,>(result: T): T => {
+    d.events.emit('app.changed', d.appState(), null)
+    return result
+  }
+  const ownConversation = (conversationId: string): string => {
+    const conversation = d.conversations.get(conversationId)
+    if (!conversation || conversation.principal !== principal()) throw new AssistantError('not_found', 'No such conversation.')
+    return conversationId
+  }
 
   return {
     'app.getState': async () => d.appState(),
@@ -117,21 +125,23 @@ export function createHandlers(d: HandlerDeps): Handlers {
       return d.appState()
     },
     'providers.get': async () => d.providers.view(principal()),
-    'providers.prepare': (input) => d.providers.prepare(input),
-    'providers.consent': async ({ wordingVersion, endpointHost }) => {
-      const view = await d.providers.consent(requireUser().principal, wordingVersion, endpointHost)
-      appChanged()
-      return view
+    // Nothing of a choice is stored or used until consent; app.changed tells every window when it is.
+    'providers.prepare': async (input) => providerChanged(await d.providers.prepare(requireUser().principal, input)),
+    'providers.consent': async ({ wordingVersion, endpointHost }) => providerChanged(await d.providers.consent(requireUser().principal, wordingVersion, endpointHost)),
+    'providers.cancel': async () => d.providers.cancel(requireUser().principal),
+    'providers.select': async ({ profileId }) => providerChanged(await d.providers.select(requireUser().principal, profileId)),
+    'providers.deleteProfile': async ({ profileId }) => providerChanged(await d.providers.deleteProfile(requireUser().principal, profileId)),
+    'providers.withdrawConsent': async ({ profileId }) => providerChanged(await d.providers.withdraw(requireUser().principal, profileId)),
+    'providers.useDemo': async () => providerChanged(await d.providers.useDemo(requireUser().principal)),
+    'providers.listModels': async ({ profileId }) => d.providers.listModels(requireUser().principal, profileId),
+    'providers.testConnection': async ({ profileId }) => d.providers.testConnection(requireUser().principal, profileId),
+    'providers.conversationProfile': async ({ conversationId }) => {
+      ownConversation(conversationId)
+      return { profileId: d.providers.conversationProfile(conversationId) }
     },
-    'providers.withdrawConsent': async () => {
-      const view = await d.providers.withdraw(requireUser().principal)
-      appChanged()
-      return view
-    },
-    'providers.useDemo': async () => {
-      const view = await d.providers.useDemo(requireUser().principal)
-      appChanged()
-      return view
+    'providers.setConversationProfile': async ({ conversationId, profileId }) => {
+      d.providers.setConversationProfile(requireUser().principal, ownConversation(conversationId), profileId)
+      return { ok: true as const }
     }
   }
 }

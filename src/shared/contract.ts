@@ -6,10 +6,12 @@ import {
   actionViewSchema,
   appStateSchema,
   confirmationSettingSchema,
+  consentRecordSchema,
   consentTextSchema,
   conversationSchema,
   conversationSummarySchema,
   entrySchema,
+  generationSettingsSchema,
   providerKindSchema,
   providerViewSchema,
   settingsViewSchema
@@ -17,6 +19,12 @@ import {
 
 const id = z.string().min(1).max(200)
 const ok = z.object({ ok: z.literal(true) })
+
+/** What choosing a provider led to: saved at once (consent already on record), or held aside until consent. */
+const prepareResultSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('saved'), view: providerViewSchema, consent: consentRecordSchema.nullable() }),
+  z.object({ status: z.literal('needs-consent'), consent: consentTextSchema })
+])
 
 export const requests = {
   'app.getState': { input: z.object({}).strict(), output: appStateSchema },
@@ -96,23 +104,50 @@ export const requests = {
         baseURL: z.string().url().max(500).optional(),
         apiKey: z.string().max(500).optional(),
         /** OpenAI only: the Responses API (default) or Chat Completions. */
-        api: z.enum(['chat', 'responses']).optional()
+        api: z.enum(['chat', 'responses']).optional(),
+        /** Edit this saved profile instead of adding one. */
+        profileId: id.optional(),
+        label: z.string().max(100).optional(),
+        /** Gateway headers (values are kept in the keychain); {} removes them. */
+        headers: z.record(z.string().max(100), z.string().max(2000)).refine((h) => Object.keys(h).length <= 20, 'At most 20 headers').optional(),
+        organization: z.string().max(200).optional(),
+        project: z.string().max(200).optional(),
+        /** OpenAI Responses: let OpenAI store responses (off by default). */
+        openaiStore: z.boolean().optional(),
+        generation: generationSettingsSchema.optional()
       })
       .strict(),
-    output: consentTextSchema
+    output: prepareResultSchema
   },
+  /** Discards a choice held aside for consent: nothing changes, nothing is stored. */
+  'providers.cancel': { input: z.object({}).strict(), output: providerViewSchema },
+  /** Uses a saved profile; one without consent is held aside for it (as prepare does). */
+  'providers.select': { input: z.object({ profileId: id }).strict(), output: prepareResultSchema },
+  'providers.deleteProfile': { input: z.object({ profileId: id }).strict(), output: providerViewSchema },
+  /** The endpoint's model list, for a profile the user agreed to. */
+  'providers.listModels': { input: z.object({ profileId: id }).strict(), output: z.array(z.object({ id: z.string() })) },
+  /** One minimal request to the endpoint, after consent; reports what it found. */
+  'providers.testConnection': {
+    input: z.object({ profileId: id }).strict(),
+    output: z.object({ ok: z.boolean(), message: z.string(), model: z.string().nullable(), latencyMs: z.number().nullable() })
+  },
+  /** A conversation's own provider, among those the user agreed to (null: the one in use). */
+  'providers.conversationProfile': { input: z.object({ conversationId: id }).strict(), output: z.object({ profileId: z.string().nullable() }) },
+  'providers.setConversationProfile': { input: z.object({ conversationId: id, profileId: id.nullable() }).strict(), output: ok },
   /** Step two: the explicit yes, naming the wording that was shown. */
   'providers.consent': {
     input: z.object({ wordingVersion: z.string().max(100), endpointHost: z.string().max(300) }).strict(),
     output: providerViewSchema
   },
-  'providers.withdrawConsent': { input: z.object({}).strict(), output: providerViewSchema },
+  'providers.withdrawConsent': { input: z.object({ profileId: id.optional() }).strict(), output: providerViewSchema },
   'providers.useDemo': { input: z.object({}).strict(), output: providerViewSchema }
 } as const
 
 export const events = {
   'conversation.changed': conversationSummarySchema,
   'conversation.entry': z.object({ conversationId: z.string(), entry: entrySchema }),
+  /** An entry main dropped (a failed answer's partial text): the window removes it too. */
+  'conversation.entryRemoved': z.object({ conversationId: z.string(), entryId: z.string() }),
   'action.changed': actionViewSchema,
   'app.changed': appStateSchema,
   /** Main asks the window to show a card (a notification was clicked). */

@@ -105,6 +105,13 @@ export type ActionView = z.infer<typeof actionViewSchema>
 
 export const toolStatusSchema = z.enum(['running', 'done', 'error', 'waiting', 'declined', 'cancelled'])
 
+/** Tokens as a provider's stream reports them. */
+export const tokenUsageSchema = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative()
+})
+export type TokenUsage = z.infer<typeof tokenUsageSchema>
+
 /** One item in a conversation as the user sees it. */
 export const entrySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user'), id: z.string(), at: z.number(), text: z.string() }),
@@ -113,7 +120,9 @@ export const entrySchema = z.discriminatedUnion('kind', [
     id: z.string(),
     at: z.number(),
     text: z.string(),
-    streaming: z.boolean()
+    streaming: z.boolean(),
+    /** Tokens this answer used, as the provider's stream reported them (absent when it did not). */
+    usage: tokenUsageSchema.optional()
   }),
   z.object({
     kind: z.literal('tool'),
@@ -134,7 +143,9 @@ export const entrySchema = z.discriminatedUnion('kind', [
     at: z.number(),
     level: z.enum(['info', 'error']),
     text: z.string(),
-    retryable: z.boolean()
+    retryable: z.boolean(),
+    /** The provider asked to wait this long before retrying (counted from `at`). */
+    retryAfterSeconds: z.number().nonnegative().optional()
   })
 ])
 export type Entry = z.infer<typeof entrySchema>
@@ -239,7 +250,7 @@ export const accountSchema = z.object({
 })
 export type Account = z.infer<typeof accountSchema>
 
-export const providerKindSchema = z.enum(['demo', 'openai', 'anthropic', 'openai-compatible'])
+export const providerKindSchema = z.enum(['demo', 'openai', 'anthropic', 'openai-compatible', 'deepseek'])
 export type ProviderKind = z.infer<typeof providerKindSchema>
 
 export const consentRecordSchema = z.object({
@@ -252,6 +263,43 @@ export const consentRecordSchema = z.object({
 })
 export type ConsentRecord = z.infer<typeof consentRecordSchema>
 
+export const reasoningEffortSchema = z.enum(['low', 'medium', 'high'])
+
+/** Generation settings a profile may set; unset means the provider's default. */
+export const generationSettingsSchema = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    maxOutputTokens: z.number().int().min(1).max(200_000).optional(),
+    reasoningEffort: reasoningEffortSchema.optional()
+  })
+  .strict()
+export type GenerationSettings = z.infer<typeof generationSettingsSchema>
+
+/** A saved provider profile (kind, endpoint, model and options), as the renderer sees it. No secret. */
+export const providerProfileViewSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  kind: providerKindSchema,
+  name: z.string(),
+  model: z.string(),
+  baseURL: z.string().nullable(),
+  endpointHost: z.string().nullable(),
+  api: z.enum(['chat', 'responses']).nullable(),
+  hasApiKey: z.boolean(),
+  /** Names only: header values may carry tokens and live in the keychain. */
+  headerNames: z.array(z.string()),
+  organization: z.string().nullable(),
+  project: z.string().nullable(),
+  /** OpenAI Responses: let OpenAI store responses (off by default; the history is sent each time). */
+  openaiStore: z.boolean(),
+  generation: generationSettingsSchema,
+  local: z.boolean(),
+  consent: consentRecordSchema.nullable(),
+  ready: z.boolean(),
+  active: z.boolean()
+})
+export type ProviderProfileView = z.infer<typeof providerProfileViewSchema>
+
 export const providerViewSchema = z.object({
   kind: providerKindSchema,
   name: z.string(),
@@ -262,7 +310,13 @@ export const providerViewSchema = z.object({
   local: z.boolean(),
   consent: consentRecordSchema.nullable(),
   /** True when the current provider may be used: the demo, or a real one with consent on record. */
-  ready: z.boolean()
+  ready: z.boolean(),
+  /** The profile in use (null: the demo). */
+  activeProfileId: z.string().nullable().optional(),
+  /** Every saved profile, with this user's consent state. */
+  profiles: z.array(providerProfileViewSchema).optional(),
+  /** A choice held aside until this user agrees (nothing of it is in use or stored yet). */
+  pending: z.lazy(() => consentTextSchema).nullable().optional()
 })
 export type ProviderView = z.infer<typeof providerViewSchema>
 
@@ -272,7 +326,11 @@ export const consentTextSchema = z.object({
   endpointHost: z.string(),
   local: z.boolean(),
   whatIsSent: z.array(z.string()),
-  termsUrl: z.string().nullable()
+  termsUrl: z.string().nullable(),
+  /** Who receives the data, in words: a provider, "this computer", or an unknown operator of a host. */
+  receiver: z.string().optional(),
+  /** False when Countersign cannot tell who operates the endpoint (a gateway or custom base URL). */
+  operatorKnown: z.boolean().optional()
 })
 export type ConsentText = z.infer<typeof consentTextSchema>
 

@@ -25,12 +25,20 @@ const REQUESTS = {
   'providers.prepare': true,
   'providers.consent': true,
   'providers.withdrawConsent': true,
-  'providers.useDemo': true
+  'providers.useDemo': true,
+  'providers.cancel': true,
+  'providers.select': true,
+  'providers.deleteProfile': true,
+  'providers.listModels': true,
+  'providers.testConnection': true,
+  'providers.conversationProfile': true,
+  'providers.setConversationProfile': true
 } as const satisfies Record<RequestName, true>
 
 const EVENTS = {
   'conversation.changed': true,
   'conversation.entry': true,
+  'conversation.entryRemoved': true,
   'action.changed': true,
   'app.changed': true,
   'ui.focusAction': true,

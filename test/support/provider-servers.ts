@@ -9,8 +9,12 @@
 //   anthropic         POST /v1/messages           SSE message_start … message_stop
 //   ollama            POST /v1/chat/completions   Ollama's OpenAI-compatible flavour (whole tool
 //                                                 calls in one delta, fp_ollama fingerprint)
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+// Every flavour also answers GET /v1/models with its provider's list format.
+//
+// startHttpProxy() is a loopback forward proxy (CONNECT tunnels and absolute-URI requests) that
+// records every request it carried, for the proxy tests.
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { connect, type AddressInfo, type Socket } from 'node:net'
 
 export type Flavor = 'openai-chat' | 'openai-responses' | 'anthropic' | 'ollama'
 
@@ -42,6 +46,10 @@ export type Reply =
   | { kind: 'reset'; text?: string }
   /** Sends an event whose data is not JSON in the middle of an otherwise normal text reply. */
   | { kind: 'invalid-json-event'; text: string }
+  /** Streams the first events (some text), then sends nothing more and keeps the connection open. */
+  | { kind: 'stall'; text?: string }
+  /** Streams some text, then the provider's own in-stream error event, then ends. */
+  | { kind: 'stream-error'; text?: string; message: string }
 
 // ---- script helpers --------------------------------------------------------------------------
 
@@ -61,7 +69,9 @@ export const reply = {
   }),
   cutMidJson: (text = 'Partial answ'): Reply => ({ kind: 'cut-mid-json', text }),
   reset: (text = 'Partial answ'): Reply => ({ kind: 'reset', text }),
-  invalidJsonEvent: (text = 'Still here.'): Reply => ({ kind: 'invalid-json-event', text })
+  invalidJsonEvent: (text = 'Still here.'): Reply => ({ kind: 'invalid-json-event', text }),
+  stall: (text = 'Partial answ'): Reply => ({ kind: 'stall', text }),
+  streamError: (message = 'The server had an error while processing your request.', text = 'Partial answ'): Reply => ({ kind: 'stream-error', text, message })
 }
 
 /** The error bodies each provider really sends, for the common failures. */
@@ -175,6 +185,15 @@ export interface ProviderServerOptions {
   delayMs?: number
   /** The model name echoed in responses. */
   model?: string
+  /** What GET /v1/models lists (default: a few plausible ids for the flavour). */
+  models?: string[]
+}
+
+const DEFAULT_MODELS: Record<Flavor, string[]> = {
+  'openai-chat': ['gpt-5.4-mini', 'gpt-5.4', 'text-embedding-3-small'],
+  'openai-responses': ['gpt-5.4-mini', 'gpt-5.4', 'o4-mini'],
+  anthropic: ['claude-sonnet-4-5', 'claude-opus-4-1', 'claude-haiku-4-5'],
+  ollama: ['llama3.1:latest', 'qwen2.5:7b']
 }
 
 const PATHS: Record<Flavor, string> = {
@@ -205,6 +224,17 @@ export async function startProviderServer(flavor: Flavor, options: ProviderServe
     }
     requests.push({ method: req.method ?? '', path: path ?? '/', url: req.url ?? '/', headers, rawBody: raw, body })
 
+    if (req.method === 'GET' && path === '/v1/models') {
+      const ids = options.models ?? DEFAULT_MODELS[flavor]
+      sendJson(
+        res,
+        200,
+        flavor === 'anthropic'
+          ? { data: ids.map((id) => ({ type: 'model', id, display_name: id, created_at: '2025-09-29T00:00:00Z' })), has_more: false, first_id: ids[0] ?? null, last_id: ids.at(-1) ?? null }
+          : { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1_760_000_000, owned_by: flavor === 'ollama' ? 'library' : 'system' })) }
+      )
+      return
+    }
     if (req.method !== 'POST' || path !== PATHS[flavor]) {
       sendJson(res, 404, { error: { message: `No route for ${req.method} ${path}`, type: 'invalid_request_error' } })
       return
@@ -306,6 +336,20 @@ async function answer(flavor: Flavor, r: Reply, res: ServerResponse, ctx: Ctx): 
     res.end()
     return
   }
+  if (r.kind === 'stall') {
+    // Some text, then silence with the connection held open (until the client or close() ends it).
+    const keep = frames.slice(0, Math.max(2, Math.min(frames.length - 3, 4)))
+    for (const f of keep) await write(encode(f))
+    await new Promise<void>((resolve) => res.once('close', () => resolve()))
+    return
+  }
+  if (r.kind === 'stream-error') {
+    const keep = frames.slice(0, Math.max(2, Math.min(frames.length - 3, 4)))
+    for (const f of keep) await write(encode(f))
+    await write(encode(streamErrorFrame(flavor, r.message)))
+    res.end()
+    return
+  }
   if (r.kind === 'reset') {
     const keep = frames.slice(0, Math.max(1, frames.length - 3))
     for (const f of keep) await write(encode(f))
@@ -335,6 +379,19 @@ function splitArgs(text: string): string[] {
   return out.length ? out : ['']
 }
 
+/** Each provider's own error event inside a stream that already began. */
+function streamErrorFrame(flavor: Flavor, message: string): Frame {
+  switch (flavor) {
+    case 'anthropic':
+      return { event: 'error', data: json({ type: 'error', error: { type: 'api_error', message } }) }
+    case 'openai-responses':
+      return { event: 'error', data: json({ type: 'error', code: 'server_error', message, param: null, sequence_number: 99 }) }
+    default:
+      // vLLM, LiteLLM, Ollama and OpenAI's Chat Completions put an `error` object in a data line.
+      return { data: json({ error: { message, type: 'server_error', param: null, code: 500 } }) }
+  }
+}
+
 function textOf(r: Reply): string {
   switch (r.kind) {
     case 'text':
@@ -342,6 +399,8 @@ function textOf(r: Reply): string {
       return r.text
     case 'cut-mid-json':
     case 'reset':
+    case 'stall':
+    case 'stream-error':
       return r.text ?? ''
     case 'tools':
       return r.text ?? ''
@@ -531,4 +590,79 @@ function anthropicFrames(text: string, calls: ScriptedToolCall[], ctx: Ctx): Fra
   })
   ev('message_stop', {})
   return frames
+}
+
+// ---- a loopback HTTP proxy ---------------------------------------------------------------------
+
+export interface ProxiedRequest {
+  /** 'CONNECT' for a tunnel, else the forwarded method. */
+  method: string
+  /** host:port the client asked to reach. */
+  target: string
+}
+
+export interface HttpProxy {
+  /** http://127.0.0.1:PORT, for HTTP_PROXY / HTTPS_PROXY. */
+  readonly url: string
+  readonly seen: ProxiedRequest[]
+  close(): Promise<void>
+}
+
+/** A forward proxy on 127.0.0.1: tunnels CONNECT (what HTTPS_PROXY clients use) and forwards absolute-URI requests. */
+export async function startHttpProxy(): Promise<HttpProxy> {
+  const seen: ProxiedRequest[] = []
+  const sockets = new Set<Socket>()
+  const server = createServer((req, res) => {
+    // A plain forwarded request: GET http://host:port/path
+    let target: URL
+    try {
+      target = new URL(req.url ?? '')
+    } catch {
+      res.writeHead(400).end()
+      return
+    }
+    seen.push({ method: req.method ?? '', target: target.host })
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port || 80, method: req.method, path: `${target.pathname}${target.search}`, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      }
+    )
+    upstream.on('error', () => res.writeHead(502).end())
+    req.pipe(upstream)
+  })
+  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    const target = req.url ?? ''
+    seen.push({ method: 'CONNECT', target })
+    const [host, port] = target.split(/:(?=\d+$)/)
+    let established = false
+    const upstream = connect(Number(port) || 443, host ?? '', () => {
+      established = true
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      if (head.length) upstream.write(head)
+      upstream.pipe(client)
+      client.pipe(upstream)
+    })
+    sockets.add(upstream)
+    upstream.on('close', () => sockets.delete(upstream))
+    // An unreachable target is answered as real proxies do: 502, then close.
+    upstream.on('error', () => (established ? client.destroy() : client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n')))
+    client.on('error', () => upstream.destroy())
+  })
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      })
+  }
 }

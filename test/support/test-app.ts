@@ -33,8 +33,15 @@ export function stubProviders(getModel: () => LanguageModel): ProviderService {
     resolve: async () => ({ model: getModel(), provider: 'openai', providerName: 'Test provider', modelId: 'scripted' }),
     prepare: async () => { throw new Error('not in tests') },
     consent: async () => view,
+    cancel: async () => view,
+    select: async () => { throw new Error('not in tests') },
+    deleteProfile: async () => view,
     withdraw: async () => view,
-    useDemo: async () => view
+    useDemo: async () => view,
+    listModels: async () => [],
+    testConnection: async () => { throw new Error('not in tests') },
+    conversationProfile: () => null,
+    setConversationProfile: () => undefined
   }
 }
 

@@ -54,7 +54,7 @@ export class ModelLoop {
       const access = checkAccess(user, this.deps.accessRule())
       if (!access.allowed) throw new AssistantError('not_allowed', access.reason ?? 'You may not use the assistant.')
       session = this.deps.accounts.sessionFor(user.principal)
-      resolved = await this.deps.providers.resolve(user.principal)
+      resolved = await this.deps.providers.resolve(user.principal, this.deps.providers.conversationProfile(conversationId))
     } catch (error) {
       const retryable = !(error instanceof ProviderNotReadyError) && !(error instanceof AssistantError)
       this.updates.addNotice(conversationId, explain(error, this.core), retryable)
@@ -137,6 +137,8 @@ export class ModelLoop {
         c.entries = c.entries.filter((e) => e.id !== entryId)
         c.status = 'error'
       })
+      // The partial answer goes from the screen too, not only from the history.
+      if (text) this.deps.events.emit('conversation.entryRemoved', { conversationId, entryId }, conversation.principal)
       this.updates.addNotice(conversationId, described.message, described.retryable)
       this.updates.emitSummary(conversationId)
       return 'done'

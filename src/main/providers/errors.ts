@@ -17,6 +17,17 @@ export class StreamInterruptedError extends Error {
   }
 }
 
+/**
+ * Raised by the idle-timeout middleware (middleware.ts) when a stream sent nothing for too long:
+ * the request is aborted and the partial answer is not used.
+ */
+export class StreamIdleTimeoutError extends Error {
+  constructor(readonly seconds: number) {
+    super(`The answer stream sent nothing for ${seconds} second${seconds === 1 ? '' : 's'}.`)
+    this.name = 'StreamIdleTimeoutError'
+  }
+}
+
 /** True when a step's finish means the stream was cut, not finished by the model. */
 export function isInterruptedFinish(finishReason: string | undefined, rawFinishReason?: string | undefined): boolean {
   if (finishReason === 'interrupted') return true
@@ -51,6 +62,13 @@ function classify(error: unknown, ctx: DescribeContext): ProviderFailure {
       return { message: (e as Error).message, retryable: true }
     }
   }
+  const idle = chain.find((e) => nameOf(e) === 'StreamIdleTimeoutError') as StreamIdleTimeoutError | undefined
+  if (idle) {
+    return {
+      message: `${who} stopped sending the answer: nothing arrived for ${idle.seconds} second${idle.seconds === 1 ? '' : 's'}, so Countersign ended the request and did not use the partial answer. ${NOTHING_LOST} Try again.`,
+      retryable: true
+    }
+  }
   if (chain.some(isAbort)) {
     return { message: `The answer was stopped. ${NOTHING_LOST}`, retryable: true }
   }
@@ -67,7 +85,7 @@ function classify(error: unknown, ctx: DescribeContext): ProviderFailure {
     return modelNotFound(ctx, undefined)
   }
   if (chain.some((e) => nameOf(e) === 'AI_LoadAPIKeyError')) {
-    return { message: `No API key is set for ${who}. Add one in Settings → AI provider.`, retryable: false }
+    return { message: `No API key is set for ${who}. Add one in Settings → AI provider, then press Retry.`, retryable: true }
   }
 
   // A connection that broke after the provider answered 200: reset mid-stream.
@@ -128,9 +146,10 @@ function fromStatus(e: APICallError, ctx: DescribeContext): ProviderFailure {
     return {
       message:
         status === 401
-          ? `${who} did not accept the API key (HTTP 401). Check or replace the key in Settings → AI provider.`
-          : `${who} refused this request with this API key (HTTP 403): the key may lack access to this model or project. Check the key in Settings → AI provider.`,
-      retryable: false
+          ? `${who} did not accept the API key (HTTP 401). Check or replace the key in Settings → AI provider, then press Retry.`
+          : `${who} refused this request with this API key (HTTP 403): the key may lack access to this model or project. Check the key in Settings → AI provider, then press Retry.`,
+      // Retry is offered: once the key is fixed, the same question goes out again.
+      retryable: true
     }
   }
   if (status === 403) {
@@ -160,8 +179,8 @@ function fromStatus(e: APICallError, ctx: DescribeContext): ProviderFailure {
   if (status === 404) {
     if (/model/.test(text) || !e.responseBody) return modelNotFound(ctx, modelOf(e))
     return {
-      message: `${host ?? who} answered "not found" (HTTP 404): check the endpoint address in Settings → AI provider.`,
-      retryable: false
+      message: `${host ?? who} answered "not found" (HTTP 404): check the endpoint address in Settings → AI provider, then press Retry.`,
+      retryable: true
     }
   }
   if ((status === 400 || status === 413 || status === 422) && CONTEXT_PATTERN.test(text)) {
@@ -221,8 +240,8 @@ function modelNotFound(ctx: DescribeContext, model: string | undefined): Provide
   const id = model ?? ctx.modelId
   const who = ctx.providerName ?? 'The AI provider'
   return {
-    message: `${who} does not have the model ${id ? `"${id}"` : 'that was chosen'} (or this key may not use it). Choose another model in Settings → AI provider${ctx.providerName?.includes('Ollama') ? ', or pull it with `ollama pull`' : ''}.`,
-    retryable: false
+    message: `${who} does not have the model ${id ? `"${id}"` : 'that was chosen'} (or this key may not use it). Choose another model in Settings → AI provider${ctx.providerName?.includes('Ollama') ? ', or pull it with `ollama pull`' : ''}, then press Retry.`,
+    retryable: true
   }
 }
 

@@ -47,7 +47,8 @@ async function fullSession(dataDir: string): Promise<{ files: Entry[]; stop(): P
   try {
     await client.request('accounts.signIn', { kind: 'sample', login: 'maria' })
     await client.request('settings.setExpiryHours', { hours: 24 })
-    const text = await client.request('providers.prepare', { kind: 'openai-compatible', model: 'llama3.1', baseURL: 'http://127.0.0.1:9/v1' })
+    const prepared = await client.request('providers.prepare', { kind: 'openai-compatible', model: 'llama3.1', baseURL: 'http://127.0.0.1:9/v1' })
+    const text = prepared.consent!
     await client.request('providers.consent', { wordingVersion: text.wordingVersion, endpointHost: text.endpointHost })
     await client.request('providers.useDemo', {})
     const conversation = await client.request('conversations.create', {})

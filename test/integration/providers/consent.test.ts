@@ -10,7 +10,7 @@ import { MemorySecretStore } from '../../../src/main/secrets/memory-store'
 import { secretKeys } from '../../../src/main/secrets/types'
 import { createNodeStoreFactory } from '../../../src/main/storage/node-store'
 import { CONSENT_WORDING_VERSION, DefaultProviderService } from '../../../src/main/providers/service'
-import { ProviderNotReadyError } from '../../../src/main/providers/types'
+import { ProviderNotReadyError, type ProviderConfigInput } from '../../../src/main/providers/types'
 import { reply, startProviderServer, type ProviderServer } from '../../support/provider-servers'
 import { runTurn, userAsks } from './helpers'
 
@@ -38,6 +38,13 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
+/** prepare() for Rita, expecting the choice to be held aside for consent. */
+async function held(svc: DefaultProviderService, input: ProviderConfigInput, user = 'u-rita') {
+  const result = await svc.prepare(user, input)
+  if (result.status !== 'needs-consent') throw new Error(`expected a consent screen, got ${result.status}`)
+  return result.consent
+}
+
 async function server(flavor: Parameters<typeof startProviderServer>[0]) {
   const s = await startProviderServer(flavor)
   servers.push(s)
@@ -47,20 +54,20 @@ async function server(flavor: Parameters<typeof startProviderServer>[0]) {
 describe('consent before the first byte leaves', () => {
   it('defaults to the demo, which needs no consent and sends nothing anywhere', async () => {
     const svc = service()
-    expect(svc.view('u-rita')).toMatchObject({ kind: 'demo', ready: true, local: true, consent: null, hasApiKey: false })
+    expect(svc.view('u-rita')).toMatchObject({ kind: 'demo', ready: true, local: true, consent: null, hasApiKey: false, profiles: [], pending: null })
     const resolved = await svc.resolve('u-rita')
     expect(resolved).toMatchObject({ provider: 'demo', providerName: 'Countersign demo assistant (offline)' })
     const turn = await runTurn(resolved.model, userAsks('Show overdue invoices'))
     expect(turn.toolCalls.map((c) => c.toolName)).toEqual(['list_overdue_invoices'])
   })
 
-  it('prepare() sends nothing and returns what consent covers; resolve() refuses until consent', async () => {
+  it('prepare() holds the choice aside: nothing stored, nothing sent, the previous provider still in use', async () => {
     const openai = await server('openai-responses')
     const svc = service()
-    const text = await svc.prepare({ kind: 'openai', model: 'gpt-5.4-mini', baseURL: openai.baseURL, apiKey: OPENAI_KEY })
+    const text = await held(svc, { kind: 'openai', model: 'gpt-5.4-mini', baseURL: openai.baseURL, apiKey: OPENAI_KEY })
     expect(text).toEqual({
       wordingVersion: CONSENT_WORDING_VERSION,
-      providerName: 'OpenAI',
+      providerName: `OpenAI-style API at ${openai.host}`,
       endpointHost: openai.host,
       local: true,
       whatIsSent: [
@@ -69,49 +76,99 @@ describe('consent before the first byte leaves', () => {
         'The descriptions of the actions the assistant may propose',
         `It goes to ${openai.host}, a server on this computer: nothing leaves your machine`
       ],
-      termsUrl: 'https://openai.com/policies/api-data-usage-policies'
+      termsUrl: null,
+      receiver: 'this computer',
+      operatorKnown: true
     })
-    // Configured, but not usable until consent is given.
-    expect(svc.view('u-rita')).toMatchObject({ kind: 'openai', endpointHost: openai.host, hasApiKey: true, ready: false, consent: null })
+    // Not in use, not saved: the demo still answers, and Settings says so.
+    expect(svc.view('u-rita')).toMatchObject({ kind: 'demo', ready: true, profiles: [], pending: text })
     expect(svc.pendingConsent('u-rita')).toEqual(text)
-    // The key went to the keychain under the provider + endpoint account.
-    expect(await secrets.get(secretKeys.provider('openai', openai.host))).toBe(OPENAI_KEY)
-
-    await expect(svc.resolve('u-rita')).rejects.toBeInstanceOf(ProviderNotReadyError)
-    await expect(svc.resolve('u-rita')).rejects.toThrow(/not agreed to send it your data/)
+    expect((await svc.resolve('u-rita')).provider).toBe('demo')
+    // The key is not in the keychain until the user agrees.
+    expect(secrets.entries.size).toBe(1)
+    expect([...secrets.entries.values()]).not.toContain(OPENAI_KEY)
+    // Another user's view shows nothing of Rita's choice.
+    expect(svc.view('u-theo').pending).toBeNull()
     expect(openai.requests).toHaveLength(0)
+  })
+
+  it('Cancel discards the choice and its key: 0 requests, the previous provider in use, no key stored', async () => {
+    const first = await server('ollama')
+    const second = await server('openai-chat')
+    const svc = service()
+    const a = await held(svc, { kind: 'openai-compatible', model: 'llama3.1', baseURL: first.baseURL })
+    await svc.consent('u-rita', a.wordingVersion, a.endpointHost)
+    const before = svc.view('u-rita')
+    expect(before).toMatchObject({ kind: 'openai-compatible', endpointHost: first.host, ready: true })
+
+    await held(svc, { kind: 'openai', api: 'chat', model: 'gpt-5.4-mini', baseURL: second.baseURL, apiKey: OPENAI_KEY })
+    const after = await svc.cancel('u-rita')
+    expect(after).toMatchObject({ kind: 'openai-compatible', endpointHost: first.host, ready: true, activeProfileId: before.activeProfileId, pending: null })
+    expect(after.profiles).toHaveLength(1)
+    expect([...secrets.entries.values()]).not.toContain(OPENAI_KEY)
+    // A late "agree" for the cancelled choice cannot bring it back.
+    await expect(svc.consent('u-rita', CONSENT_WORDING_VERSION, second.host)).rejects.toThrow(/chosen provider is at/)
+
+    first.script(reply.text('still the first'))
+    expect((await runTurn((await svc.resolve('u-rita')).model, userAsks('hi'))).text).toBe('still the first')
+    expect(second.requests).toHaveLength(0)
+    // It survives a restart the same way: nothing of the cancelled choice was written.
+    expect(service().view('u-rita')).toMatchObject({ endpointHost: first.host, ready: true })
+    expect(readFileSync(join(dataDir, 'providers.json'), 'utf8')).not.toContain(second.host)
+  })
+
+  it('re-choosing an endpoint already agreed to is saved without a consent screen (nothing to cancel)', async () => {
+    const ollama = await server('ollama')
+    const svc = service()
+    const a = await held(svc, { kind: 'openai-compatible', model: 'llama3.1', baseURL: ollama.baseURL })
+    const agreed = await svc.consent('u-rita', a.wordingVersion, a.endpointHost)
+    now += 60_000
+    const again = await svc.prepare('u-rita', { kind: 'openai-compatible', model: 'qwen2.5:7b', baseURL: ollama.baseURL, profileId: agreed.activeProfileId! })
+    expect(again.status).toBe('saved')
+    if (again.status !== 'saved') return
+    // The consent on record is the one given before, and the change (a model) is in use.
+    expect(again.consent?.at).toBe(agreed.consent!.at)
+    expect(again.view).toMatchObject({ model: 'qwen2.5:7b', ready: true, pending: null })
+    // Another user on the same machine is asked, and their cancel changes nothing for anyone.
+    const theo = await svc.prepare('u-theo', { kind: 'openai-compatible', model: 'llama3.1', baseURL: ollama.baseURL })
+    expect(theo.status).toBe('needs-consent')
+    await svc.cancel('u-theo')
+    expect(svc.view('u-rita')).toMatchObject({ model: 'qwen2.5:7b', ready: true })
+    expect(ollama.requests).toHaveLength(0)
   })
 
   it('after consent a request goes through, and the record says who agreed to what and when', async () => {
     const openai = await server('openai-chat')
     const svc = service()
-    const text = await svc.prepare({ kind: 'openai', model: 'gpt-5.4-mini', baseURL: openai.baseURL, apiKey: OPENAI_KEY, api: 'chat' })
-    await expect(svc.resolve('u-rita')).rejects.toBeInstanceOf(ProviderNotReadyError)
+    const text = await held(svc, { kind: 'openai', model: 'gpt-5.4-mini', baseURL: openai.baseURL, apiKey: OPENAI_KEY, api: 'chat' })
     expect(openai.requests).toHaveLength(0)
 
     now += 5_000
     const view = await svc.consent('u-rita', text.wordingVersion, text.endpointHost)
     expect(view).toMatchObject({
       kind: 'openai',
-      name: 'OpenAI',
+      name: `OpenAI-style API at ${openai.host}`,
       model: 'gpt-5.4-mini',
       baseURL: openai.baseURL,
       endpointHost: openai.host,
       hasApiKey: true,
       ready: true,
+      pending: null,
       consent: {
         userId: 'u-rita',
         at: now,
         provider: 'openai',
-        providerName: 'OpenAI',
+        providerName: `OpenAI-style API at ${openai.host}`,
         endpointHost: openai.host,
         wordingVersion: CONSENT_WORDING_VERSION
       }
     })
     expect(JSON.stringify(view)).not.toContain(OPENAI_KEY)
+    // Only now is the key in the keychain.
+    expect([...secrets.entries.values()]).toContain(OPENAI_KEY)
 
     const resolved = await svc.resolve('u-rita')
-    expect(resolved).toMatchObject({ provider: 'openai', providerName: 'OpenAI', modelId: 'gpt-5.4-mini' })
+    expect(resolved).toMatchObject({ provider: 'openai', modelId: 'gpt-5.4-mini', profileId: view.activeProfileId })
     openai.script(reply.text('Hello from the provider.'))
     const turn = await runTurn(resolved.model, userAsks('hi'))
     expect(turn.text).toBe('Hello from the provider.')
@@ -131,11 +188,11 @@ describe('consent before the first byte leaves', () => {
     const openai = await server('openai-responses')
     const svc = service()
     await expect(svc.consent('u-rita', CONSENT_WORDING_VERSION, openai.host)).rejects.toThrow(/no provider choice/)
-    const text = await svc.prepare({ kind: 'openai', model: 'gpt-5.4-mini', baseURL: openai.baseURL, apiKey: OPENAI_KEY })
+    const text = await held(svc, { kind: 'openai', model: 'gpt-5.4-mini', baseURL: openai.baseURL, apiKey: OPENAI_KEY })
     await expect(svc.consent('u-rita', 'consent-v0', text.endpointHost)).rejects.toThrow(/changed since it was shown/)
     await expect(svc.consent('u-rita', text.wordingVersion, 'api.openai.com')).rejects.toThrow(/chosen provider is at/)
-    expect(svc.view('u-rita')).toMatchObject({ kind: 'openai', ready: false, consent: null })
-    await expect(svc.resolve('u-rita')).rejects.toBeInstanceOf(ProviderNotReadyError)
+    expect(svc.view('u-rita')).toMatchObject({ kind: 'demo', profiles: [] })
+    expect([...secrets.entries.values()]).not.toContain(OPENAI_KEY)
     expect(openai.requests).toHaveLength(0)
   })
 
@@ -143,37 +200,35 @@ describe('consent before the first byte leaves', () => {
     const first = await server('ollama')
     const second = await server('ollama')
     const svc = service()
-    const a = await svc.prepare({ kind: 'openai-compatible', model: 'llama3.1', baseURL: first.baseURL })
-    await svc.consent('u-rita', a.wordingVersion, a.endpointHost)
+    const a = await held(svc, { kind: 'openai-compatible', model: 'llama3.1', baseURL: first.baseURL })
+    const agreed = await svc.consent('u-rita', a.wordingVersion, a.endpointHost)
     first.script(reply.text('from the first'))
     expect((await runTurn((await svc.resolve('u-rita')).model, userAsks('hi'))).text).toBe('from the first')
 
-    const b = await svc.prepare({ kind: 'openai-compatible', model: 'llama3.1', baseURL: second.baseURL })
+    // Editing the profile to point elsewhere: held aside; the first endpoint stays in use meanwhile.
+    const b = await held(svc, { kind: 'openai-compatible', model: 'llama3.1', baseURL: second.baseURL, profileId: agreed.activeProfileId! })
     expect(b.endpointHost).toBe(second.host)
-    expect(b.endpointHost).not.toBe(a.endpointHost)
-    // The consent for the first endpoint does not cover the second one: asked again.
-    expect(svc.view('u-rita')).toMatchObject({ endpointHost: second.host, ready: false, consent: null })
+    expect(svc.view('u-rita')).toMatchObject({ endpointHost: first.host, ready: true })
     await expect(svc.consent('u-rita', b.wordingVersion, a.endpointHost)).rejects.toThrow()
-    await expect(svc.resolve('u-rita')).rejects.toBeInstanceOf(ProviderNotReadyError)
+    first.script(reply.text('first again'))
+    expect((await runTurn((await svc.resolve('u-rita')).model, userAsks('hi'))).text).toBe('first again')
     expect(second.requests).toHaveLength(0)
-    expect(first.requests).toHaveLength(1)
 
     await svc.consent('u-rita', b.wordingVersion, b.endpointHost)
     second.script(reply.text('from the second'))
     expect((await runTurn((await svc.resolve('u-rita')).model, userAsks('hi'))).text).toBe('from the second')
     expect(second.requests).toHaveLength(1)
-    expect(first.requests).toHaveLength(1)
+    expect(first.requests).toHaveLength(2)
   })
 
   it('changing the provider asks again, even on the same host', async () => {
     const openai = await server('openai-chat')
     const svc = service()
-    const a = await svc.prepare({ kind: 'openai', api: 'chat', model: 'gpt-5.4-mini', baseURL: openai.baseURL, apiKey: OPENAI_KEY })
+    const a = await held(svc, { kind: 'openai', api: 'chat', model: 'gpt-5.4-mini', baseURL: openai.baseURL, apiKey: OPENAI_KEY })
     await svc.consent('u-rita', a.wordingVersion, a.endpointHost)
     // Same host, other provider kind: the old consent does not count.
-    const b = await svc.prepare({ kind: 'openai-compatible', model: 'gpt-5.4-mini', baseURL: openai.baseURL })
+    const b = await held(svc, { kind: 'openai-compatible', model: 'gpt-5.4-mini', baseURL: openai.baseURL })
     expect(b.endpointHost).toBe(a.endpointHost)
-    await expect(svc.resolve('u-rita')).rejects.toBeInstanceOf(ProviderNotReadyError)
     const view = await svc.consent('u-rita', b.wordingVersion, b.endpointHost)
     expect(view.kind).toBe('openai-compatible')
     expect(view.consent?.provider).toBe('openai-compatible')
@@ -185,7 +240,7 @@ describe('consent before the first byte leaves', () => {
   it('withdraw blocks again; the provider stays configured until consent is given again', async () => {
     const anthropic = await server('anthropic')
     const svc = service()
-    const text = await svc.prepare({ kind: 'anthropic', model: 'claude-sonnet-4-5', baseURL: anthropic.baseURL, apiKey: 'sk-ant-api03-withdraw-test' })
+    const text = await held(svc, { kind: 'anthropic', model: 'claude-sonnet-4-5', baseURL: anthropic.baseURL, apiKey: 'sk-ant-api03-withdraw-test' })
     await svc.consent('u-rita', text.wordingVersion, text.endpointHost)
     anthropic.script(reply.text('ok'))
     await runTurn((await svc.resolve('u-rita')).model, userAsks('hi'))
@@ -203,35 +258,82 @@ describe('consent before the first byte leaves', () => {
     expect(anthropic.requests).toHaveLength(2)
   })
 
-  it('useDemo switches back to the demo; the real provider then needs consent again', async () => {
+  it('useDemo switches back to the demo; saved profiles stay, and using one again needs no new screen', async () => {
     const openai = await server('openai-responses')
     const svc = service()
-    const text = await svc.prepare({ kind: 'openai', model: 'gpt-5.4-mini', baseURL: openai.baseURL, apiKey: OPENAI_KEY })
-    await svc.consent('u-rita', text.wordingVersion, text.endpointHost)
+    const text = await held(svc, { kind: 'openai', model: 'gpt-5.4-mini', baseURL: openai.baseURL, apiKey: OPENAI_KEY })
+    const agreed = await svc.consent('u-rita', text.wordingVersion, text.endpointHost)
     expect((await svc.useDemo('u-rita')).kind).toBe('demo')
     expect((await svc.resolve('u-rita')).provider).toBe('demo')
+    expect(svc.view('u-rita').profiles).toHaveLength(1)
+    const back = await svc.select('u-rita', agreed.activeProfileId!)
+    expect(back).toMatchObject({ status: 'saved', view: { kind: 'openai', ready: true } })
     expect(openai.requests).toHaveLength(0)
   })
 
-  it('a remote endpoint says who processes the data under which terms', async () => {
+  it('selecting a profile another user set up holds it aside for this user; Cancel leaves their provider alone', async () => {
+    const ollama = await server('ollama')
     const svc = service()
-    const openai = await svc.prepare({ kind: 'openai', model: 'gpt-5.4-mini', apiKey: OPENAI_KEY })
-    expect(openai).toMatchObject({ providerName: 'OpenAI', endpointHost: 'api.openai.com', local: false })
+    const text = await held(svc, { kind: 'openai-compatible', model: 'llama3.1', baseURL: ollama.baseURL }, 'u-theo')
+    const theo = await svc.consent('u-theo', text.wordingVersion, text.endpointHost)
+    const chosen = await svc.select('u-rita', theo.activeProfileId!)
+    expect(chosen.status).toBe('needs-consent')
+    await svc.cancel('u-rita')
+    await expect(svc.resolve('u-rita')).rejects.toBeInstanceOf(ProviderNotReadyError)
+    expect(svc.view('u-theo')).toMatchObject({ ready: true, endpointHost: ollama.host })
+    expect(ollama.requests).toHaveLength(0)
+  })
+
+  it('names who receives the data: the provider at its own host, the host when it is a gateway', async () => {
+    const svc = service()
+    const openai = await held(svc, { kind: 'openai', model: 'gpt-5.4-mini', apiKey: OPENAI_KEY })
+    expect(openai).toMatchObject({ providerName: 'OpenAI', endpointHost: 'api.openai.com', local: false, receiver: 'OpenAI', operatorKnown: true })
     expect(openai.whatIsSent.at(-1)).toBe('OpenAI receives it at api.openai.com and processes it under its own terms')
-    const anthropic = await svc.prepare({ kind: 'anthropic', model: 'claude-sonnet-4-5', apiKey: 'sk-ant-api03-terms' })
-    expect(anthropic).toMatchObject({
-      endpointHost: 'api.anthropic.com',
+    const anthropic = await held(svc, { kind: 'anthropic', model: 'claude-sonnet-4-5', apiKey: 'sk-ant-api03-terms' })
+    expect(anthropic).toMatchObject({ endpointHost: 'api.anthropic.com', local: false, termsUrl: 'https://www.anthropic.com/legal/commercial-terms', receiver: 'Anthropic' })
+
+    // A company gateway that speaks OpenAI's or Anthropic's API is not OpenAI or Anthropic.
+    for (const kind of ['openai', 'anthropic'] as const) {
+      const gateway = await held(svc, { kind, model: 'm', apiKey: 'sk-gateway-key-1234', baseURL: 'https://llm-gateway.corp.example/v1' })
+      const name = kind === 'openai' ? 'OpenAI' : 'Anthropic'
+      expect(gateway).toMatchObject({
+        providerName: `${name}-style API at llm-gateway.corp.example`,
+        endpointHost: 'llm-gateway.corp.example',
+        termsUrl: null,
+        receiver: 'the operator of llm-gateway.corp.example (unknown to Countersign)',
+        operatorKnown: false
+      })
+      const said = gateway.whatIsSent.at(-1)!
+      expect(said).toMatch(/^It goes to llm-gateway\.corp\.example\. Countersign does not know who operates that server/)
+      expect(said).not.toMatch(new RegExp(`^${name} receives`))
+    }
+    const vllm = await held(svc, { kind: 'openai-compatible', model: 'llama', baseURL: 'https://llm.example.net:8443/v1' })
+    expect(vllm).toMatchObject({ endpointHost: 'llm.example.net:8443', local: false, termsUrl: null, operatorKnown: false })
+    expect(vllm.whatIsSent.at(-1)).toMatch(/^It goes to llm\.example\.net:8443\. Countersign does not know who operates that server/)
+    // Azure hosts are operated by Microsoft.
+    const azure = await held(svc, { kind: 'openai-compatible', model: 'dep', baseURL: 'https://myres.openai.azure.com/openai/v1' })
+    expect(azure).toMatchObject({ receiver: 'Microsoft (Azure OpenAI)', operatorKnown: true })
+  })
+
+  it('DeepSeek has its own name, terms link and consent text', async () => {
+    const svc = service()
+    const text = await held(svc, { kind: 'deepseek', model: '', apiKey: 'sk-deepseek-consent-0a1b2c' })
+    expect(text).toMatchObject({
+      providerName: 'DeepSeek',
+      endpointHost: 'api.deepseek.com',
       local: false,
-      termsUrl: 'https://www.anthropic.com/legal/commercial-terms'
+      receiver: 'DeepSeek',
+      termsUrl: 'https://cdn.deepseek.com/policies/en-US/deepseek-open-platform-terms-of-service.html'
     })
-    const vllm = await svc.prepare({ kind: 'openai-compatible', model: 'llama', baseURL: 'https://llm.example.net:8443/v1' })
-    expect(vllm).toMatchObject({ endpointHost: 'llm.example.net:8443', local: false, termsUrl: null })
-    expect(vllm.whatIsSent.at(-1)).toMatch(/^The operator of llm\.example\.net:8443 receives it .* under its own terms/)
+    expect(text.whatIsSent.at(-1)).toBe(
+      "DeepSeek receives it at api.deepseek.com and processes it under its own terms. DeepSeek's privacy policy says it stores the data it receives on servers in the People's Republic of China"
+    )
+    await expect(svc.prepare('u-rita', { kind: 'deepseek', model: 'deepseek-chat' })).rejects.toThrow(/DeepSeek needs an API key/)
   })
 
   it('a provider that needs a key refuses to be prepared without one', async () => {
     const svc = service()
-    await expect(svc.prepare({ kind: 'anthropic', model: 'claude-sonnet-4-5' })).rejects.toThrow(/needs an API key/)
+    await expect(svc.prepare('u-rita', { kind: 'anthropic', model: 'claude-sonnet-4-5' })).rejects.toThrow(/needs an API key/)
   })
 })
 
@@ -248,7 +350,7 @@ describe('what the app wrote and sent', () => {
       ['anthropic', anthropic, keys.anthropic],
       ['openai-compatible', ollama, keys.ollama]
     ] as const) {
-      const text = await svc.prepare({ kind, model: kind === 'anthropic' ? 'claude-sonnet-4-5' : 'm', baseURL: s.baseURL, apiKey: key })
+      const text = await held(svc, { kind, model: kind === 'anthropic' ? 'claude-sonnet-4-5' : 'm', baseURL: s.baseURL, apiKey: key })
       await svc.consent('u-rita', text.wordingVersion, text.endpointHost)
       s.script(reply.toolCall('search_records', { type: 'contact', text: 'Dana' }), reply.text('Dana works at Acme.'))
       const { model } = await svc.resolve('u-rita')

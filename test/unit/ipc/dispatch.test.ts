@@ -42,7 +42,14 @@ const VALID: { [K in RequestName]: RequestInput<K> } = {
   'providers.prepare': { kind: 'openai', model: 'gpt', baseURL: 'https://api.example.com/v1', apiKey: 'sk-x' },
   'providers.consent': { wordingVersion: 'v1', endpointHost: 'api.example.com' },
   'providers.withdrawConsent': {},
-  'providers.useDemo': {}
+  'providers.useDemo': {},
+  'providers.cancel': {},
+  'providers.select': { profileId: 'p1' },
+  'providers.deleteProfile': { profileId: 'p1' },
+  'providers.listModels': { profileId: 'p1' },
+  'providers.testConnection': { profileId: 'p1' },
+  'providers.conversationProfile': { conversationId: 'c1' },
+  'providers.setConversationProfile': { conversationId: 'c1', profileId: 'p1' }
 }
 
 /** A value of a different JSON type than `value`. */

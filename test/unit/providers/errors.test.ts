@@ -22,7 +22,7 @@ describe('describeProviderError', () => {
   it('unwraps the SDK retry wrapper', () => {
     const wrapped = new RetryError({ message: 'Failed after 3 attempts', reason: 'maxRetriesExceeded', errors: [apiError(500, {}), apiError(401, { error: { message: 'Incorrect API key provided: sk-abc*****xyz' } })] })
     const f = describeProviderError(wrapped, { providerName: 'OpenAI' })
-    expect(f).toEqual({ message: 'OpenAI did not accept the API key (HTTP 401). Check or replace the key in Settings → AI provider.', retryable: false })
+    expect(f).toEqual({ message: 'OpenAI did not accept the API key (HTTP 401). Check or replace the key in Settings → AI provider, then press Retry.', retryable: true })
   })
 
   it('tells quota from rate limit', () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import {
+  authHeaders,
   createLanguageModel,
   dataTerms,
+  endpointOperator,
+  modelsURL,
   endpointHostOf,
   isLocalHost,
   parseBaseURL,
@@ -49,5 +52,36 @@ describe('provider catalogue', () => {
     const compatible = createLanguageModel({ kind: 'openai-compatible', model: 'llama3.1', baseURL: 'http://127.0.0.1:11434/v1' }) as { provider: string; modelId: string }
     expect(compatible).toMatchObject({ provider: 'openai-compatible.chat', modelId: 'llama3.1' })
     expect(() => createLanguageModel({ kind: 'openai', model: 'x', apiKey: '' })).toThrow(/needs an API key/)
+  })
+
+  it('knows who operates an endpoint only when it can', () => {
+    expect(endpointOperator('openai', 'api.openai.com')).toEqual({ name: 'OpenAI', termsUrl: 'https://openai.com/policies/api-data-usage-policies' })
+    expect(endpointOperator('deepseek', 'api.deepseek.com').name).toBe('DeepSeek')
+    expect(endpointOperator('openai', 'llm-gateway.corp.example')).toEqual({ name: null, termsUrl: null })
+    expect(endpointOperator('anthropic', 'api.anthropic.com.evil.example')).toEqual({ name: null, termsUrl: null })
+    expect(endpointOperator('openai-compatible', '127.0.0.1:11434').name).toBe('this computer')
+    expect(endpointOperator('openai-compatible', 'res.openai.azure.com').name).toBe('Microsoft (Azure OpenAI)')
+    expect(providerDisplayName('openai', 'llm-gateway.corp.example')).toBe('OpenAI-style API at llm-gateway.corp.example')
+    expect(providerDisplayName('anthropic', 'api.anthropic.com')).toBe('Anthropic')
+  })
+
+  it('authenticates a model-list request the way each client does', () => {
+    expect(authHeaders({ kind: 'anthropic', baseURL: 'https://api.anthropic.com/v1', apiKey: 'k' })).toEqual({ 'x-api-key': 'k', 'anthropic-version': '2023-06-01' })
+    expect(authHeaders({ kind: 'openai', baseURL: 'https://api.openai.com/v1', apiKey: 'k', organization: 'org', project: 'proj', headers: { 'X-A': '1' } })).toEqual({
+      'X-A': '1',
+      authorization: 'Bearer k',
+      'OpenAI-Organization': 'org',
+      'OpenAI-Project': 'proj'
+    })
+    expect(authHeaders({ kind: 'openai-compatible', baseURL: 'https://r.openai.azure.com/openai/v1?api-version=preview', apiKey: 'k' })).toEqual({ 'api-key': 'k' })
+    expect(authHeaders({ kind: 'openai-compatible', baseURL: 'http://127.0.0.1:11434/v1' })).toEqual({})
+    expect(modelsURL('openai-compatible', 'https://r.openai.azure.com/openai/v1?api-version=preview')).toBe('https://r.openai.azure.com/openai/v1/models?api-version=preview')
+    expect(modelsURL('deepseek', '')).toBe('https://api.deepseek.com/v1/models')
+  })
+
+  it('builds DeepSeek on the OpenAI-compatible client', () => {
+    const deepseek = createLanguageModel({ kind: 'deepseek', model: 'deepseek-chat', apiKey: 'sk-x' }) as { provider: string; modelId: string }
+    expect(deepseek).toMatchObject({ provider: 'deepseek.chat', modelId: 'deepseek-chat' })
+    expect(() => createLanguageModel({ kind: 'deepseek', model: 'x', apiKey: '' })).toThrow(/needs an API key/)
   })
 })

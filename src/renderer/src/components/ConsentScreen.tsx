@@ -2,9 +2,10 @@ import { useState } from 'react'
 import type { ConsentText } from '../../../shared/domain'
 import { errorMessage } from '../api/errors'
 import { useAppDispatch } from '../store/hooks'
-import { consentToProvider } from '../store/thunks'
+import { cancelProviderChoice, consentToProvider } from '../store/thunks'
 
-/** The explicit yes before any data leaves for a provider. */
+/** The explicit yes before any data leaves for a provider. Cancel tells main to discard the
+ *  choice held aside (and its key): nothing changes, and Settings keeps showing what is in use. */
 export function ConsentScreen({ consent, onDone, onCancel }: { consent: ConsentText; onDone: () => void; onCancel: () => void }) {
   const dispatch = useAppDispatch()
   const [agreed, setAgreed] = useState(false)
@@ -25,17 +26,39 @@ export function ConsentScreen({ consent, onDone, onCancel }: { consent: ConsentT
     }
   }
 
+  const cancel = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      await dispatch(cancelProviderChoice()).unwrap()
+      onCancel()
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const unknownOperator = consent.operatorKnown === false
+
   return (
     <section className="consent panel" data-testid="consent-screen" aria-label="Data sharing consent">
       <h3 className="panel__title">Before Countersign sends anything to {consent.providerName}</h3>
       <div className={`consent__where ${consent.local ? 'consent__where--local' : 'consent__where--remote'}`}>
         <p>
-          <strong>To whom:</strong> {consent.providerName} at <code data-testid="consent-host">{consent.endpointHost}</code>
+          <strong>To whom:</strong> <span data-testid="consent-receiver">{consent.receiver ?? consent.providerName}</span>, at{' '}
+          <code data-testid="consent-host">{consent.endpointHost}</code>
         </p>
+        {unknownOperator && (
+          <p data-testid="consent-unknown-operator">
+            <strong>Countersign cannot tell who operates this server.</strong> It is not the provider’s own endpoint, so the provider’s terms do not tell you
+            what happens to your data there. Agree only if you know who runs it.
+          </p>
+        )}
         <p>
           {consent.local
             ? 'This endpoint is on this machine: your data stays here.'
-            : 'This endpoint is outside this machine: the data below leaves your computer and is processed by this provider.'}
+            : `This endpoint is outside this machine: the data below leaves your computer and is processed by ${unknownOperator ? 'whoever operates that server' : (consent.receiver ?? 'this provider')}.`}
         </p>
       </div>
       <p>
@@ -65,7 +88,7 @@ export function ConsentScreen({ consent, onDone, onCancel }: { consent: ConsentT
         <button type="button" className="button button--primary" data-testid="consent-enable" disabled={!agreed || busy} onClick={enable}>
           {busy ? 'Enabling…' : 'Enable provider'}
         </button>
-        <button type="button" className="button button--ghost" disabled={busy} onClick={onCancel}>
+        <button type="button" className="button button--ghost" data-testid="consent-cancel" disabled={busy} onClick={cancel}>
           Cancel
         </button>
       </div>

@@ -8,6 +8,8 @@ import { loadConversation } from '../store/thunks'
 import { scrollTargetReached } from '../store/uiSlice'
 import { ApprovalCard } from './ApprovalCard'
 import { Composer } from './Composer'
+import { ConversationProviderPicker } from './ConversationProviderPicker'
+import { ConversationUsage } from './TokenUsage'
 import { EntryView } from './Entries'
 
 /** Above this many rows the list is virtualised; below it, plain DOM is simpler and as fast. */
@@ -127,6 +129,8 @@ export function ConversationView({ conversationId, disabled = false }: { convers
     <section className="conversation" aria-label={summary?.title ?? 'Conversation'}>
       <header className="view-header">
         <h1 className="view-header__title">{summary?.title || 'New conversation'}</h1>
+        <ConversationUsage entries={entries} />
+        <ConversationProviderPicker conversationId={conversationId} />
         <StatusLabel status={status} />
       </header>
       <div className="conversation__scroll" ref={scrollRef} onScroll={onScroll} data-testid="conversation-scroll">

@@ -5,6 +5,8 @@ import { formatTime } from '../format'
 import { useAppDispatch } from '../store/hooks'
 import { retryConversation } from '../store/thunks'
 import { SafeMarkdown } from './Markdown'
+import { RetryButton } from './RetryButton'
+import { AnswerUsage } from './TokenUsage'
 
 type ToolEntry = Extract<Entry, { kind: 'tool' }>
 type NoticeEntry = Extract<Entry, { kind: 'notice' }>
@@ -32,6 +34,7 @@ export const EntryView = memo(function EntryView({ entry, conversationId }: { en
           <div className="assistant-body">
             {entry.text ? <SafeMarkdown text={entry.text} /> : entry.streaming ? <p className="muted">Thinking…</p> : null}
             {entry.streaming && <span className="caret" aria-label="Writing" />}
+            {!entry.streaming && <AnswerUsage usage={entry.usage} />}
           </div>
         </div>
       )
@@ -122,11 +125,7 @@ function NoticeRow({ entry, conversationId }: { entry: NoticeEntry; conversation
   return (
     <div className={`entry entry--notice notice notice--${entry.level}`} data-testid="entry-notice" data-level={entry.level} role={entry.level === 'error' ? 'alert' : undefined}>
       <p className="notice__text">{entry.text}</p>
-      {entry.retryable && (
-        <button type="button" className="button button--small" data-testid="notice-retry" disabled={busy} onClick={retry}>
-          {busy ? 'Retrying…' : 'Retry'}
-        </button>
-      )}
+      {entry.retryable && <RetryButton at={entry.at} retryAfterSeconds={entry.retryAfterSeconds} busy={busy} onRetry={retry} />}
       {error && <p className="notice__error">{error}</p>}
     </div>
   )

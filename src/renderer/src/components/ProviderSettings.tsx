@@ -1,61 +1,53 @@
-import { useState, type FormEvent } from 'react'
-import type { ConsentText, ProviderKind, ProviderView } from '../../../shared/domain'
+import { useState } from 'react'
+import type { ConsentRecord, ConsentText, ProviderProfileView, ProviderView } from '../../../shared/domain'
 import { useBusyTask } from '../hooks/useBusyTask'
 import { formatDateTime } from '../format'
 import { useAppDispatch } from '../store/hooks'
-import { prepareProvider, useDemoProvider, withdrawConsent } from '../store/thunks'
+import { deleteProviderProfile, selectProviderProfile, testProviderConnection, useDemoProvider, withdrawConsent } from '../store/thunks'
 import { ConsentScreen } from './ConsentScreen'
+import { ProviderProfileForm } from './ProviderProfileForm'
 
-type RealKind = Exclude<ProviderKind, 'demo'>
-
-const KINDS: { kind: RealKind; label: string; model: string }[] = [
-  { kind: 'openai', label: 'OpenAI', model: 'gpt-4.1-mini' },
-  { kind: 'anthropic', label: 'Anthropic', model: 'claude-sonnet-4-5' },
-  { kind: 'openai-compatible', label: 'OpenAI-compatible endpoint (Ollama, LM Studio, vLLM, Azure-style)', model: 'llama3.1' }
-]
-
+/** Settings → AI provider: what is in use, the saved profiles, and the form that adds or edits one.
+ *  Nothing here changes the provider in use until main says so (after consent, or when consent
+ *  for that endpoint is already on record). */
 export function ProviderSettings({ provider }: { provider: ProviderView }) {
   const dispatch = useAppDispatch()
-  const initialKind: RealKind = provider.kind === 'demo' ? 'openai' : provider.kind
-  const [kind, setKind] = useState<RealKind>(initialKind)
-  const [model, setModel] = useState(provider.kind === initialKind ? provider.model : KINDS.find((k) => k.kind === initialKind)!.model)
-  const [baseURL, setBaseURL] = useState(provider.kind === initialKind ? (provider.baseURL ?? '') : '')
-  const [apiKey, setApiKey] = useState('')
-  const [openaiApi, setOpenaiApi] = useState<'responses' | 'chat'>('responses')
   const { busy, error, run } = useBusyTask()
   const [consent, setConsent] = useState<ConsentText | null>(null)
+  const [editing, setEditing] = useState<ProviderProfileView | null>(null)
+  const [formKey, setFormKey] = useState(0)
+  const [saved, setSaved] = useState<string | null>(null)
+  const [tests, setTests] = useState<Record<string, { ok: boolean; message: string }>>({})
+  const profiles = provider.profiles ?? []
 
-  const changeKind = (next: RealKind) => {
-    const previousDefault = KINDS.find((k) => k.kind === kind)!.model
-    setKind(next)
-    if (!model || model === previousDefault) setModel(KINDS.find((k) => k.kind === next)!.model)
+  const afterSave = (record: ConsentRecord | null, name: string) => {
+    setSaved(record ? `Saved and in use. You agreed to send data to ${record.providerName} at ${record.endpointHost} on ${formatDateTime(record.at)}, so no new consent is needed.` : `${name} is in use.`)
+    setEditing(null)
+    setFormKey((k) => k + 1)
   }
 
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault()
-    void run('prepare', async () => {
-      const text = await dispatch(
-        prepareProvider({
-          kind,
-          model: model.trim(),
-          ...(baseURL.trim() ? { baseURL: baseURL.trim() } : {}),
-          ...(apiKey ? { apiKey } : {}),
-          ...(kind === 'openai' ? { api: openaiApi } : {})
-        })
-      ).unwrap()
-      setConsent(text)
+  const use = (profile: ProviderProfileView) =>
+    run(`use:${profile.id}`, async () => {
+      setSaved(null)
+      const result = await dispatch(selectProviderProfile(profile.id)).unwrap()
+      if (result.status === 'needs-consent') setConsent(result.consent)
+      else afterSave(result.consent, profile.label)
     })
-  }
 
-  const compatible = kind === 'openai-compatible'
+  const test = (profile: ProviderProfileView) =>
+    run(`test:${profile.id}`, async () => {
+      const result = await dispatch(testProviderConnection(profile.id)).unwrap()
+      setTests((t) => ({ ...t, [profile.id]: result }))
+    })
 
   return (
     <div className="provider-settings">
       <div className="provider-current" data-testid="provider-current">
         <div className="provider-current__head">
           <span className="provider-current__name">{provider.name}</span>
-          <span className={`pill ${provider.ready ? 'pill--success' : 'pill--warning'}`}>{provider.ready ? 'In use' : 'Not ready'}</span>
+          <span className={`pill ${provider.ready ? 'pill--success' : 'pill--warning'}`} data-testid="provider-state">
+            {provider.ready ? 'In use' : 'Not ready'}
+          </span>
           {provider.kind !== 'demo' && (
             <span className={`pill ${provider.local ? 'pill--success' : 'pill--muted'}`}>{provider.local ? 'Local — data stays on this machine' : 'Remote'}</span>
           )}
@@ -66,15 +58,15 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
           <dl className="detail-list detail-list--compact">
             <div className="detail-list__row">
               <dt>Model</dt>
-              <dd>{provider.model || '—'}</dd>
+              <dd data-testid="provider-current-model">{provider.model || '—'}</dd>
             </div>
             <div className="detail-list__row">
               <dt>Endpoint</dt>
-              <dd>{provider.endpointHost ?? '—'}</dd>
+              <dd data-testid="provider-current-host">{provider.endpointHost ?? '—'}</dd>
             </div>
             <div className="detail-list__row">
               <dt>API key</dt>
-              <dd>{provider.hasApiKey ? 'Key stored in your system keychain' : 'No key stored'}</dd>
+              <dd>{provider.hasApiKey ? 'Key stored in your system keychain' : 'No key'}</dd>
             </div>
             <div className="detail-list__row">
               <dt>Consent</dt>
@@ -86,6 +78,14 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
             </div>
           </dl>
         )}
+        {provider.pending && !consent && (
+          <p className="hint" data-testid="provider-pending">
+            A choice of {provider.pending.providerName} at {provider.pending.endpointHost} is waiting for your consent. It is not in use and nothing of it is stored.{' '}
+            <button type="button" className="link-button" onClick={() => setConsent(provider.pending ?? null)}>
+              Review it
+            </button>
+          </p>
+        )}
         <div className="form__actions">
           {provider.consent && (
             <button
@@ -93,7 +93,7 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
               className="button"
               data-testid="consent-withdraw"
               disabled={busy !== null}
-              onClick={() => run('withdraw', () => dispatch(withdrawConsent()).unwrap())}
+              onClick={() => run('withdraw', () => dispatch(withdrawConsent(undefined)).unwrap())}
             >
               Withdraw consent
             </button>
@@ -107,6 +107,7 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
               run('demo', async () => {
                 await dispatch(useDemoProvider()).unwrap()
                 setConsent(null)
+                setSaved(null)
               })
             }
           >
@@ -120,6 +121,76 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
           {error}
         </p>
       )}
+      {saved && (
+        <p className="saved-note" role="status" data-testid="provider-saved">
+          {saved}
+        </p>
+      )}
+
+      {profiles.length > 0 && (
+        <div className="provider-profiles">
+          <h3 className="panel__title">Saved providers</h3>
+          <ul className="account-list">
+            {profiles.map((p) => (
+              <li key={p.id} className={`account-row${p.active ? ' is-current' : ''}`} data-testid="provider-profile" data-profile-id={p.id}>
+                <div className="account-row__text">
+                  <span className="account-row__label">{p.label}</span>
+                  <span className="muted small">
+                    {p.name} · {p.model} · {p.endpointHost}
+                    {p.local ? ' · on this computer' : ''}
+                  </span>
+                  <span className="muted small" data-testid="profile-consent">
+                    {p.consent ? `You agreed ${formatDateTime(p.consent.at)}` : 'Not agreed to: nothing is sent to it'}
+                  </span>
+                  {tests[p.id] && (
+                    <span className={tests[p.id].ok ? 'saved-note' : 'field-error'} role="status" data-testid="profile-test-result">
+                      {tests[p.id].message}
+                    </span>
+                  )}
+                </div>
+                {p.active && <span className="pill pill--success">In use</span>}
+                {!p.active && (
+                  <button type="button" className="button button--small" data-testid="profile-use" disabled={busy !== null} onClick={() => use(p)}>
+                    Use
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className="button button--small"
+                  data-testid="profile-test"
+                  disabled={busy !== null || !p.ready}
+                  title={p.ready ? 'One short request, without your data' : 'Agree to this provider first: nothing is sent before'}
+                  onClick={() => test(p)}
+                >
+                  {busy === `test:${p.id}` ? 'Testing…' : 'Test connection'}
+                </button>
+                <button
+                  type="button"
+                  className="button button--small button--ghost"
+                  data-testid="profile-edit"
+                  disabled={busy !== null}
+                  onClick={() => {
+                    setEditing(p)
+                    setFormKey((k) => k + 1)
+                    setSaved(null)
+                  }}
+                >
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  className="button button--small button--ghost"
+                  data-testid="profile-delete"
+                  disabled={busy !== null}
+                  onClick={() => run(`delete:${p.id}`, () => dispatch(deleteProviderProfile(p.id)).unwrap())}
+                >
+                  Delete
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
 
       {consent ? (
         <ConsentScreen
@@ -127,65 +198,25 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
           onCancel={() => setConsent(null)}
           onDone={() => {
             setConsent(null)
-            setApiKey('')
+            setEditing(null)
+            setFormKey((k) => k + 1)
           }}
         />
       ) : (
-        <form className="form panel panel--flat" onSubmit={submit} noValidate>
-          <h3 className="panel__title">Choose an AI provider</h3>
-          <label className="field">
-            <span className="field__label">Provider</span>
-            <select className="select" data-testid="provider-kind" value={kind} onChange={(e) => changeKind(e.target.value as RealKind)}>
-              {KINDS.map((k) => (
-                <option key={k.kind} value={k.kind}>
-                  {k.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          {compatible && <p className="hint">A local endpoint keeps your data on this machine.</p>}
-          <label className="field">
-            <span className="field__label">Model</span>
-            <input className="input" data-testid="provider-model" value={model} onChange={(e) => setModel(e.target.value)} />
-          </label>
-          <label className="field">
-            <span className="field__label">{compatible ? 'Base URL' : 'Base URL (optional, for Azure-style or proxy endpoints)'}</span>
-            <input
-              className="input"
-              type="url"
-              data-testid="provider-baseurl"
-              placeholder={compatible ? 'http://127.0.0.1:11434/v1' : 'Leave empty for the provider’s own endpoint'}
-              value={baseURL}
-              onChange={(e) => setBaseURL(e.target.value)}
-            />
-          </label>
-          {kind === 'openai' && (
-            <label className="field">
-              <span className="field__label">API</span>
-              <select className="select" data-testid="provider-api" value={openaiApi} onChange={(e) => setOpenaiApi(e.target.value as 'responses' | 'chat')}>
-                <option value="responses">Responses (recommended)</option>
-                <option value="chat">Chat Completions (for proxies that only offer it)</option>
-              </select>
-            </label>
-          )}
-          <label className="field">
-            <span className="field__label">API key{compatible ? ' (optional for local servers)' : ''}</span>
-            <input
-              className="input"
-              type="password"
-              data-testid="provider-apikey"
-              autoComplete="off"
-              placeholder={provider.hasApiKey && provider.kind === kind ? 'Key stored in your system keychain — leave empty to keep it' : ''}
-              value={apiKey}
-              onChange={(e) => setApiKey(e.target.value)}
-            />
-          </label>
-          <div className="form__actions">
-            <button type="submit" className="button button--primary" data-testid="provider-continue" disabled={busy !== null}>
-              {busy === 'prepare' ? 'Checking…' : 'Continue'}
-            </button>
-          </div>
-        </form>
+        <ProviderProfileForm
+          key={formKey}
+          editing={editing}
+          provider={provider}
+          onNeedsConsent={(text) => {
+            setSaved(null)
+            setConsent(text)
+          }}
+          onSaved={(record, name) => afterSave(record, name)}
+          onCancelEdit={() => {
+            setEditing(null)
+            setFormKey((k) => k + 1)
+          }}
+        />
       )}
     </div>
   )

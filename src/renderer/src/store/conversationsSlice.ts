@@ -76,6 +76,11 @@ export const conversationsSlice = createSlice({
       // Adapter methods mutate a draft in place but return a copy of a plain (new) object.
       if (existing) entriesAdapter.upsertOne(existing, entry)
       else s.entries[conversationId] = entriesAdapter.upsertOne(entriesAdapter.getInitialState(), entry)
+    },
+    /** Main dropped an entry (a failed answer's partial text): it goes from the screen too. */
+    entryRemoved(s, action: PayloadAction<{ conversationId: string; entryId: string }>) {
+      const existing = s.entries[action.payload.conversationId]
+      if (existing) entriesAdapter.removeOne(existing, action.payload.entryId)
     }
   },
   extraReducers: (builder) => {
@@ -91,5 +96,6 @@ export const {
   conversationLoadStarted,
   conversationLoadFailed,
   conversationLoaded,
-  entryUpserted
+  entryUpserted,
+  entryRemoved
 } = conversationsSlice.actions

@@ -151,8 +151,17 @@ export const signOut = createAppThunk('accounts/signOut', async (accountId: stri
   dispatch(appChanged(await extra.api.requests['accounts.signOut']({ accountId })))
 })
 
-export const prepareProvider = createAppThunk('providers/prepare', async (input: RequestInput<'providers.prepare'>, { extra }) => {
-  return await extra.api.requests['providers.prepare'](input)
+/** Holds a choice aside for consent, or saves it at once when consent is already on record. */
+export const prepareProvider = createAppThunk('providers/prepare', async (input: RequestInput<'providers.prepare'>, { dispatch, extra }) => {
+  const result = await extra.api.requests['providers.prepare'](input)
+  if (result.status === 'saved') dispatch(providerChanged(result.view))
+  return result
+})
+
+export const selectProviderProfile = createAppThunk('providers/select', async (profileId: string, { dispatch, extra }) => {
+  const result = await extra.api.requests['providers.select']({ profileId })
+  if (result.status === 'saved') dispatch(providerChanged(result.view))
+  return result
 })
 
 export const consentToProvider = createAppThunk(
@@ -162,13 +171,43 @@ export const consentToProvider = createAppThunk(
   }
 )
 
-export const withdrawConsent = createAppThunk('providers/withdrawConsent', async (_: void, { dispatch, extra }) => {
-  dispatch(providerChanged(await extra.api.requests['providers.withdrawConsent']({})))
+/** Cancel on the consent screen: main discards the held choice (and its key); nothing changed. */
+export const cancelProviderChoice = createAppThunk('providers/cancel', async (_: void, { dispatch, extra }) => {
+  dispatch(providerChanged(await extra.api.requests['providers.cancel']({})))
+})
+
+export const deleteProviderProfile = createAppThunk('providers/deleteProfile', async (profileId: string, { dispatch, extra }) => {
+  dispatch(providerChanged(await extra.api.requests['providers.deleteProfile']({ profileId })))
+})
+
+export const withdrawConsent = createAppThunk('providers/withdrawConsent', async (profileId: string | undefined, { dispatch, extra }) => {
+  dispatch(providerChanged(await extra.api.requests['providers.withdrawConsent'](profileId ? { profileId } : {})))
 })
 
 export const useDemoProvider = createAppThunk('providers/useDemo', async (_: void, { dispatch, extra }) => {
   dispatch(providerChanged(await extra.api.requests['providers.useDemo']({})))
 })
+
+/** The endpoint's own model list (main refuses it before consent). */
+export const listProviderModels = createAppThunk('providers/listModels', async (profileId: string, { extra }) => {
+  return (await extra.api.requests['providers.listModels']({ profileId })).map((m) => m.id)
+})
+
+export const testProviderConnection = createAppThunk('providers/testConnection', async (profileId: string, { extra }) => {
+  return await extra.api.requests['providers.testConnection']({ profileId })
+})
+
+export const loadConversationProfile = createAppThunk('providers/conversationProfile', async (conversationId: string, { extra }) => {
+  return (await extra.api.requests['providers.conversationProfile']({ conversationId })).profileId
+})
+
+export const setConversationProfile = createAppThunk(
+  'providers/setConversationProfile',
+  async (input: RequestInput<'providers.setConversationProfile'>, { extra }) => {
+    await extra.api.requests['providers.setConversationProfile'](input)
+    return input.profileId
+  }
+)
 
 /** After the transport came back: everything main may have changed meanwhile. */
 /** After the client gave up looking for the headless host: look again. */

@@ -1,4 +1,4 @@
-import type { ActionView, AppState, ConsentText, ConversationSummary, Entry, ProviderView, SettingsView } from '../../../shared/domain'
+import type { ActionView, AppState, ConsentText, ConversationSummary, Entry, ProviderProfileView, ProviderView, SettingsView } from '../../../shared/domain'
 
 export const HASH_A = 'a'.repeat(64)
 export const HASH_B = 'b'.repeat(64)
@@ -135,6 +135,30 @@ export function consentText(overrides: Partial<ConsentText> = {}): ConsentText {
     local: false,
     whatIsSent: ['Your messages in the conversation', 'The records the assistant reads for your request'],
     termsUrl: 'https://openai.com/policies/api-data-usage-policies',
+    ...overrides
+  }
+}
+
+export function providerProfile(overrides: Partial<ProviderProfileView> = {}): ProviderProfileView {
+  return {
+    id: 'p-1',
+    label: 'OpenAI',
+    kind: 'openai',
+    name: 'OpenAI',
+    model: 'gpt-5.4-mini',
+    baseURL: 'https://api.openai.com/v1',
+    endpointHost: 'api.openai.com',
+    api: 'responses',
+    hasApiKey: true,
+    headerNames: [],
+    organization: null,
+    project: null,
+    openaiStore: false,
+    generation: {},
+    local: false,
+    consent: { userId: 'u-finance', at: Date.UTC(2025, 0, 5), provider: 'openai', providerName: 'OpenAI', endpointHost: 'api.openai.com', wordingVersion: '2025-01' },
+    ready: true,
+    active: true,
     ...overrides
   }
 }
