@@ -82,6 +82,10 @@ export function createHandlers(d: HandlerDeps): Handlers {
       await d.assistant.stop(conversationId)
       return { ok: true as const }
     },
+    'conversations.keepStopped': async ({ conversationId, entryId }) => {
+      await d.assistant.keepStopped(conversationId, entryId)
+      return { ok: true as const }
+    },
     'conversations.retry': async ({ conversationId }) => {
       await d.assistant.retry(conversationId)
       return { ok: true as const }

@@ -38,6 +38,8 @@ export const requests = {
   },
   'conversations.stop': { input: z.object({ conversationId: id }).strict(), output: ok },
   'conversations.retry': { input: z.object({ conversationId: id }).strict(), output: ok },
+  /** After Stop: the partial answer becomes part of what the model reads, as the user chose. */
+  'conversations.keepStopped': { input: z.object({ conversationId: id, entryId: id }).strict(), output: ok },
 
   /** Everything that needs the user: pending actions and outcomes to settle, across conversations. */
   'actions.inbox': { input: z.object({}).strict(), output: z.array(actionViewSchema) },

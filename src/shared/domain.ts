@@ -122,7 +122,12 @@ export const entrySchema = z.discriminatedUnion('kind', [
     text: z.string(),
     streaming: z.boolean(),
     /** Tokens this answer used, as the provider's stream reported them (absent when it did not). */
-    usage: tokenUsageSchema.optional()
+    usage: tokenUsageSchema.optional(),
+    /**
+     * Set when the user pressed Stop during this answer: 'unused' — the partial text is shown but
+     * not sent back to the model as its own words; 'kept' — the user chose to keep it.
+     */
+    stopped: z.enum(['unused', 'kept']).optional()
   }),
   z.object({
     kind: z.literal('tool'),

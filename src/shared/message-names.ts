@@ -11,6 +11,7 @@ const REQUESTS = {
   'conversations.send': true,
   'conversations.stop': true,
   'conversations.retry': true,
+  'conversations.keepStopped': true,
   'actions.inbox': true,
   'actions.forConversation': true,
   'actions.decide': true,

@@ -119,6 +119,31 @@ export class Assistant {
     })
   }
 
+  /**
+   * Keeps a stopped answer: its partial text joins the history the model reads, marked as cut
+   * off, as long as the conversation has not moved on since (no later message).
+   */
+  async keepStopped(conversationId: string, entryId: string): Promise<void> {
+    const user = this.requireUser()
+    this.ownConversation(conversationId, user)
+    await this.core.locks.run(conversationId, async () => {
+      const conversation = this.ownConversation(conversationId, user)
+      const index = conversation.entries.findIndex((e) => e.id === entryId)
+      const entry = conversation.entries[index]
+      if (!entry || entry.kind !== 'assistant' || entry.stopped !== 'unused') throw new AssistantError('not_found', 'There is no stopped answer to keep here.')
+      if (this.core.running.has(conversationId) || conversation.openStep || conversation.entries.slice(index + 1).some((e) => e.kind === 'user' || e.kind === 'assistant')) {
+        throw new AssistantError('busy', 'Too late to keep that answer: the conversation has moved on since.')
+      }
+      const partial = entry.text.replace(/\n\n\*\(stopped\)\*$/, '')
+      const kept: Entry = { ...entry, stopped: 'kept' }
+      const updated = this.updates.update(conversationId, (c) => {
+        upsertEntry(c, kept)
+        c.messages.push({ role: 'assistant', content: `${partial}\n\n[The user stopped this answer here and kept it as it was.]` })
+      })
+      this.updates.pushEntry(updated, kept)
+    })
+  }
+
   // ─── Decisions ─────────────────────────────────────────────────────────────────────────
 
   async decide(input: { actionId: string; hash: string; decision: 'approve' | 'decline'; reason?: string }): Promise<ActionView> {

@@ -116,12 +116,14 @@ export class ModelLoop {
     }
 
     if (signal.aborted) {
-      text = text ? `${text}\n\n*(stopped)*` : '*(stopped)*'
-      pushText(false, true)
-      this.updates.update(conversationId, (c) => {
-        if (text) c.messages.push({ role: 'assistant', content: text })
+      // The partial answer stays on screen, but the model is not told it said it: the user may
+      // keep it (conversations.keepStopped), otherwise the history goes on from their message.
+      const entry: Entry = { kind: 'assistant', id: entryId, at: this.deps.clock(), text: text ? `${text}\n\n*(stopped)*` : '*(stopped)*', streaming: false, stopped: text ? 'unused' : undefined }
+      const updated = this.updates.update(conversationId, (c) => {
+        upsertEntry(c, entry)
         c.status = 'idle'
       })
+      this.updates.pushEntry(updated, entry)
       this.updates.emitSummary(conversationId)
       return 'done'
     }

@@ -28,6 +28,7 @@ const VALID: { [K in RequestName]: RequestInput<K> } = {
   'conversations.send': { conversationId: 'c1', text: 'hello' },
   'conversations.stop': { conversationId: 'c1' },
   'conversations.retry': { conversationId: 'c1' },
+  'conversations.keepStopped': { conversationId: 'c1', entryId: 'e1' },
   'actions.inbox': {},
   'actions.forConversation': { conversationId: 'c1' },
   'actions.decide': { actionId: 'a1', hash: HASH, decision: 'approve', reason: 'ok' },

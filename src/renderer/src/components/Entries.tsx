@@ -3,7 +3,7 @@ import type { Entry } from '../../../shared/domain'
 import { errorMessage } from '../api/errors'
 import { formatTime } from '../format'
 import { useAppDispatch } from '../store/hooks'
-import { retryConversation } from '../store/thunks'
+import { keepStoppedAnswer, retryConversation } from '../store/thunks'
 import { SafeMarkdown } from './Markdown'
 import { RetryButton } from './RetryButton'
 import { AnswerUsage } from './TokenUsage'
@@ -35,6 +35,7 @@ export const EntryView = memo(function EntryView({ entry, conversationId }: { en
             {entry.text ? <SafeMarkdown text={entry.text} /> : entry.streaming ? <p className="muted">Thinking…</p> : null}
             {entry.streaming && <span className="caret" aria-label="Writing" />}
             {!entry.streaming && <AnswerUsage usage={entry.usage} />}
+            {entry.stopped && <StoppedNote entryId={entry.id} conversationId={conversationId} stopped={entry.stopped} />}
           </div>
         </div>
       )
@@ -44,6 +45,35 @@ export const EntryView = memo(function EntryView({ entry, conversationId }: { en
       return <NoticeRow entry={entry} conversationId={conversationId} />
   }
 })
+
+/** After Stop, the partial answer is not sent back to the model unless the user keeps it. */
+function StoppedNote({ entryId, conversationId, stopped }: { entryId: string; conversationId: string; stopped: 'unused' | 'kept' }) {
+  const dispatch = useAppDispatch()
+  const [error, setError] = useState<string | null>(null)
+  if (stopped === 'kept') return <p className="muted stopped-note">You kept this partial answer; the assistant will read it as what it said.</p>
+  return (
+    <div className="stopped-note">
+      <p className="muted">You stopped this answer. The assistant will not see this partial text unless you keep it.</p>
+      <button
+        type="button"
+        className="button button--secondary"
+        onClick={() => {
+          setError(null)
+          dispatch(keepStoppedAnswer({ conversationId, entryId }))
+            .unwrap()
+            .catch((e: unknown) => setError(errorMessage(e)))
+        }}
+      >
+        Keep this answer
+      </button>
+      {error && (
+        <p role="alert" className="error-text">
+          {error}
+        </p>
+      )}
+    </div>
+  )
+}
 
 const TOOL_STATUS: Record<ToolEntry['status'], string> = {
   running: 'Running',

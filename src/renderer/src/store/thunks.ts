@@ -115,6 +115,11 @@ export const retryConversation = createAppThunk('conversations/retry', async (co
   await extra.api.requests['conversations.retry']({ conversationId })
 })
 
+/** Keeps a stopped answer, so the model reads it as what it said; main pushes the updated entry. */
+export const keepStoppedAnswer = createAppThunk('conversations/keepStopped', async (input: { conversationId: string; entryId: string }, { extra }) => {
+  await extra.api.requests['conversations.keepStopped'](input)
+})
+
 /** A decision names the action and the hash shown on its card. */
 export const decideAction = createAppThunk('actions/decide', async (input: RequestInput<'actions.decide'>, { dispatch, extra }) => {
   const view = await extra.api.requests['actions.decide'](input)
