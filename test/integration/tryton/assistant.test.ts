@@ -99,6 +99,14 @@ describe('the demo assistant on a real Tryton server', () => {
     expect(answer).not.toMatch(/I found 20 accounts/)
   })
 
+  it('a user who may not read amounts gets the deal list, told the amount is hidden', async () => {
+    await signInAs(server().seed.users.amy)
+    const { answer } = await ask('Show deals for Acme Corp')
+    expect(answer).toContain('Acme renewal')
+    expect(answer).toContain('The amount is hidden by your permissions in the CRM.')
+    expect(answer).not.toContain('12,000')
+  })
+
   it('a stage Tryton does not have is refused before any card, naming the stages it has', async () => {
     await signInAs(server().seed.users.sam)
     const { actions, answer } = await ask('Move the deal Acme renewal to negotiation')

@@ -218,6 +218,8 @@ interface RecordLike {
   id: string
   label?: string
   fields?: Record<string, unknown>
+  /** Fields the CRM hides from this user (its field access rules). */
+  hidden?: string[]
 }
 
 /** An overdue invoice as list_overdue_invoices returns it. */
@@ -435,7 +437,8 @@ function writeDone(value: unknown, fallback: string): string {
 function dealsAnswer(deals: RecordLike[], text: string | null, total = deals.length): string {
   if (!deals.length) return text ? `I couldn't find deals for "${text}" that you can see.` : "There are no deals you can see."
   const count = total > deals.length ? `${total} deals (here are the first ${deals.length}; ask for more to see the rest)` : deals.length === 1 ? 'One deal' : `${deals.length} deals`
-  return [`${count}${text ? ` for "${text}"` : ''}:`, '', recordTable(deals, 'deal')].join('\n')
+  const hidden = deals.some((d) => Array.isArray(d.hidden) && d.hidden.includes('amount'))
+  return [`${count}${text ? ` for "${text}"` : ''}:`, '', recordTable(deals, 'deal'), ...(hidden ? ['', 'The amount is hidden by your permissions in the CRM.'] : [])].join('\n')
 }
 
 /** How many match in all: a search result's `total`, else the length of the list. */
