@@ -1,13 +1,16 @@
-// Fault injection: kill -9 the headless host at randomised points between a proposal and its
-// result, restart it, and finish as a user would. Afterwards, counted on the sample workspace's
-// own record of effects: no action ran twice, no approved action was lost, and nothing ran
-// without an approval on disk. The host pauses at named points (failpoints) for a random time so
-// the kill lands inside the narrow windows too: after `executing` is on disk but before the CRM
-// call, and after the CRM call but before `succeeded` is on disk.
-import { readdirSync, readFileSync } from 'node:fs'
+// Fault injection: kill -9 the headless host at randomised points from a proposal to its result,
+// restart it, and finish as a user would. Afterwards, counted on the sample workspace's own record
+// of effects: no action ran twice, no approved action was lost, and nothing ran without an approval
+// on disk. The host pauses at named points (failpoints) for a random time so the kill lands inside
+// the narrow windows too: after a proposal is on disk but before its audit line and card are, after
+// `executing` is on disk but before the CRM call, and after the CRM call but before `succeeded` is
+// on disk. After every restart: every decision and outcome in the ledger files has its audit line,
+// and the conversation is usable (its card can be decided, or it takes a new message).
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Host } from '../../e2e/host'
+import type { ActionView } from '../../src/shared/domain'
 import { HostClient } from '../support/ws-client'
 
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 50)
@@ -23,7 +26,10 @@ function random(): number {
 }
 const between = (lo: number, hi: number) => Math.floor(lo + random() * (hi - lo))
 
-type Kill = 'before-decision' | 'after-approve'
+type Kill = 'during-proposal' | 'before-decision' | 'after-approve'
+/** Ledger states that must each have an audit line with that state (`executing` is told by its outcome's line). */
+const AUDITED = new Set(['pending', 'approved', 'declined', 'succeeded', 'failed', 'outcome_unknown', 'expired', 'superseded', 'cancelled'])
+const SETTLED = ['succeeded', 'failed', 'outcome_unknown', 'superseded', 'declined', 'expired', 'cancelled']
 const outcomes: { trial: number; actionId: string; kill: Kill; delayMs: number; stateAtRestart: string; final: string }[] = []
 
 let host: Host
@@ -45,44 +51,79 @@ describe.sequential(`kill -9 between proposal and result (${TRIALS} trials)`, ()
     it(`trial ${trial}`, async () => {
       const pauseBeforeCall = between(0, 120)
       const pauseAfterCall = between(0, 120)
-      const failpoints = `executing-on-disk:${pauseBeforeCall},crm-call-returned:${pauseAfterCall}`
+      const pick = random()
+      const kill: Kill = pick < 0.3 ? 'during-proposal' : pick < 0.45 ? 'before-decision' : 'after-approve'
+      const pauseAtProposal = kill === 'during-proposal' ? between(20, 150) : 0
+      const failpoints = `${pauseAtProposal ? `proposal-on-disk:${pauseAtProposal},` : ''}executing-on-disk:${pauseBeforeCall},crm-call-returned:${pauseAfterCall}`
       let info = await host.restart({ failpoints })
       let client = await HostClient.connect(info.port, info.token)
       const conversation = await client.request('conversations.create', {})
       const stage = STAGES[trial % STAGES.length]
-      await client.request('conversations.send', { conversationId: conversation.id, text: `Move deal ${DEAL} to stage ${stage}` })
-      const action = await client.waitFor(async () => (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.state === 'pending'))
+      const request = `Move deal ${DEAL} to stage ${stage}`
+      // The proposal reaches the client the moment it is on disk, before its audit line and card.
+      const proposed = new Promise<ActionView>((resolve) => client.on('action.changed', (a) => a.conversationId === conversation.id && resolve(a)))
+      await client.request('conversations.send', { conversationId: conversation.id, text: request })
 
-      const kill: Kill = random() < 0.2 ? 'before-decision' : 'after-approve'
-      // Spread the kill over the whole path: the decision, both pauses, and just after.
-      const delayMs = kill === 'before-decision' ? between(0, 30) : between(0, pauseBeforeCall + pauseAfterCall + 40)
-      if (kill === 'after-approve') {
-        void client.request('actions.decide', { actionId: action.id, hash: action.hash, decision: 'approve' }).catch(() => undefined)
+      let delayMs: number
+      let action: ActionView | undefined
+      if (kill === 'during-proposal') {
+        // Early (the model still answering, or the proposal being written), or inside the failpoint's pause.
+        const early = random() < 0.4
+        delayMs = early ? between(0, 60) : between(0, pauseAtProposal + 20)
+        if (!early) await Promise.race([proposed, new Promise((r) => setTimeout(r, 15_000))])
+      } else {
+        action = await client.waitFor(async () => (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.state === 'pending'))
+        // Spread the kill over the whole path: the decision, both pauses, and just after.
+        delayMs = kill === 'before-decision' ? between(0, 30) : between(0, pauseBeforeCall + pauseAfterCall + 40)
+        if (kill === 'after-approve') {
+          void client.request('actions.decide', { actionId: action.id, hash: action.hash, decision: 'approve' }).catch(() => undefined)
+        }
       }
       await new Promise((r) => setTimeout(r, delayMs))
       await host.kill9()
       client.close()
 
       // What the crash left on disk, before start-up recovery reads it.
-      const onDisk = readLedger(host.dataDir).get(action.id)?.state ?? 'missing'
-      const stateAtRestart = onDisk === 'executing' ? `executing, CRM ${effectsFor(action.id) ? 'already applied' : 'not yet called'}` : onDisk
+      const left = [...readLedger(host.dataDir).values()].filter((a) => a.conversationId === conversation.id)
+      const onDisk = action ? (left.find((a) => a.id === action!.id)?.state ?? 'missing') : (left[0]?.state ?? 'no proposal')
+      const stateAtRestart =
+        kill === 'during-proposal'
+          ? `proposal: ${onDisk}${left[0] ? (auditStates(left[0].id).length ? ', audited' : ', before its audit line') : ''}`
+          : onDisk === 'executing'
+            ? `executing, CRM ${effectsFor(action!.id) ? 'already applied' : 'not yet called'}`
+            : onDisk
+      const what = `trial ${trial} (${kill} after ${delayMs} ms, ${failpoints}, state at restart ${stateAtRestart})`
       info = await host.start()
       client = await HostClient.connect(info.port, info.token)
+      expectAuditComplete(`${what}, after the restart`)
+      await expectUsable(client, conversation.id, what)
+
+      // A proposal cut before it reached the disk left nothing to approve: the user asks again.
+      if (!action) {
+        action = (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.state === 'pending')
+        if (!action) {
+          await client.request('conversations.send', { conversationId: conversation.id, text: request })
+          action = await client.waitFor(async () => (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.state === 'pending'))
+        }
+      }
+      const actionId = action.id
       // Finish as a user would: approve what is still waiting, settle nothing by hand.
       const final = await client.waitFor(async () => {
-        const current = (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.id === action.id)!
+        const current = (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.id === actionId)!
         if (current.state === 'pending') {
           await client.request('actions.decide', { actionId: current.id, hash: current.hash, decision: 'approve' }).catch(() => undefined)
           return undefined
         }
-        return ['succeeded', 'failed', 'outcome_unknown', 'superseded', 'declined', 'expired', 'cancelled'].includes(current.state) ? current.state : undefined
+        return SETTLED.includes(current.state) ? current.state : undefined
       })
+      await client.waitFor(async () => (await client.request('conversations.get', { conversationId: conversation.id })).status !== 'running')
       client.close()
-      outcomes.push({ trial, actionId: action.id, kill, delayMs, stateAtRestart, final })
+      outcomes.push({ trial, actionId, kill, delayMs, stateAtRestart, final })
 
-      // Every trial ends with its change made exactly once.
-      expect(final, `trial ${trial} (${kill} after ${delayMs} ms, ${failpoints}, state at restart ${stateAtRestart})`).toBe('succeeded')
-      expect(effectsFor(action.id)).toBe(1)
+      // Every trial ends with its change made exactly once, its audit trail whole.
+      expect(final, what).toBe('succeeded')
+      expect(effectsFor(actionId)).toBe(1)
+      expectAuditComplete(`${what}, at the end`)
     }, 60_000)
   }
 
@@ -111,12 +152,61 @@ function effectsFor(key: string): number {
   return workspace.effects.filter((e: { key: string }) => e.key === key).length
 }
 
+function auditLines(): { actionId: string; state?: string }[] {
+  const file = join(host.dataDir, 'audit', 'audit.jsonl')
+  if (!existsSync(file)) return []
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as { actionId: string; state?: string }]
+      } catch {
+        return [] // a line torn by the kill; start-up ends it, the reconciliation adds what it lost
+      }
+    })
+}
+
+function auditStates(actionId: string): string[] {
+  return auditLines().flatMap((e) => (e.actionId === actionId && e.state ? [e.state] : []))
+}
+
+/** Every decided or settled state of every action in the ledger files has an audit line with that state. */
+function expectAuditComplete(when: string): void {
+  const lines = auditLines()
+  const seen = new Set(lines.map((e) => `${e.actionId}|${e.state}`))
+  const missing: string[] = []
+  for (const a of readLedger(host.dataDir).values()) {
+    for (const h of a.history) if (AUDITED.has(h.state) && !seen.has(`${a.id}|${h.state}`)) missing.push(`${a.id} ${h.state}`)
+  }
+  expect(missing, `${when}: states in the ledger with no audit line`).toEqual([])
+}
+
+/**
+ * After a restart the conversation is not stuck: it stops running, and then either waits on a card
+ * the user can decide or settle, or takes a new message.
+ */
+async function expectUsable(client: HostClient, conversationId: string, what: string): Promise<void> {
+  const view = await client.waitFor(async () => {
+    const c = await client.request('conversations.get', { conversationId })
+    return c.status !== 'running' ? c : undefined
+  })
+  const open = (await client.request('actions.forConversation', { conversationId })).filter((a) => a.state === 'pending' || a.state === 'outcome_unknown')
+  if (view.status === 'waiting') {
+    expect(open.length, `${what}: the conversation waits with no card to decide`).toBeGreaterThan(0)
+    return
+  }
+  expect(open, `${what}: a card waits but the conversation is ${view.status}`).toEqual([])
+  await client.request('conversations.send', { conversationId, text: 'Hello' })
+  await client.waitFor(async () => (await client.request('conversations.get', { conversationId })).status !== 'running')
+}
+
 function readLedger(dataDir: string) {
-  const actions = new Map<string, { id: string; state: string; history: { state: string }[] }>()
+  const actions = new Map<string, { id: string; conversationId: string; state: string; history: { state: string }[] }>()
   const dir = join(dataDir, 'ledger')
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includes('.corrupt-'))) {
     const doc = JSON.parse(readFileSync(join(dir, file), 'utf8'))
-    for (const a of Object.values(doc.actions ?? {}) as { id: string; state: string; history: { state: string }[] }[]) {
+    for (const a of Object.values(doc.actions ?? {}) as { id: string; conversationId: string; state: string; history: { state: string }[] }[]) {
       const known = actions.get(a.id)
       if (!known || known.history.length < a.history.length) actions.set(a.id, a)
     }
