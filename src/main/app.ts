@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { AppState, SettingsView } from '../shared/domain'
 import { AbilityCatalog } from './abilities/catalog'
 import { crmAbilities } from './abilities/crm-abilities'
-import { checkAccess, type AccessRule } from './access/access'
+import { allOf, checkAccess, type AccessRule } from './access/access'
 import { AccountService } from './accounts/accounts'
 import { ActionLedger, toView } from './actions/ledger'
 import { Assistant, AssistantError, type AssistantDeps } from './assistant/assistant'
@@ -14,7 +14,8 @@ import type { CrmConnector } from './crm/types'
 import { FanOutEventSink } from './ipc/events'
 import type { Handlers } from './ipc/dispatch'
 import type { Notifier } from './notify/types'
-import { evaluatePolicy, type PolicyInput } from './policy/policy'
+import { EnabledAbilityCatalog, guardProviders, OrganisationPolicy, type ManagedPolicySource } from './policy/organisation'
+import { evaluatePolicy, layersOf, type PolicyInput } from './policy/policy'
 import type { ProviderService } from './providers/types'
 import type { SecretStore } from './secrets/types'
 import { SettingsService } from './settings/settings'
@@ -33,6 +34,8 @@ export interface AppAdapters {
   adminPolicy?: () => PolicyInput['admin']
   /** Who may use the assistant, when an administrator restricts it. */
   accessRule?: () => AccessRule | null
+  /** The IT department's policy for managed desktops (a file, managed preferences, the registry). */
+  managedPolicy?: ManagedPolicySource
   checkpoint?: AssistantDeps['checkpoint']
   sweepIntervalMs?: number
 }
@@ -49,21 +52,24 @@ export function createApp(adapters: AppAdapters) {
   const ledger = new ActionLedger({
     stores: adapters.stores,
     clock: adapters.clock,
-    expiryHours: () => settings.expiryHours(),
+    // The user's choice, never longer than an administrator allows.
+    expiryHours: () => Math.min(settings.expiryHours(), organisation.current().maxApprovalHours?.hours ?? Infinity),
     onChange: (action) => events.emit('action.changed', toView(action)),
     onCorrupt
   })
   const conversations = new ConversationStore(adapters.dataDir, adapters.clock, onCorrupt)
   const audit = new AuditLog(join(adapters.dataDir, 'audit', 'audit.jsonl'))
-  const accessRule = adapters.accessRule ?? (() => null)
+  const accessRule = () => allOf([organisation.current().access, adapters.accessRule?.()])
   const policyFor = (abilityName: string) => {
     const ability = catalog.get(abilityName)
     return evaluatePolicy({
       ability: ability && { name: ability.name, effect: ability.effect },
       userSettings: settings.confirmation(),
-      admin: adapters.adminPolicy?.()
+      admin: [...organisation.current().layers, ...layersOf(adapters.adminPolicy?.())]
     })
   }
+  // A provider the organisation does not allow is refused before anything is sent to it.
+  const providers = guardProviders(adapters.providers, () => organisation.current().providers)
 
   const appState = (): AppState => {
     const user = accounts.user()
@@ -76,7 +82,8 @@ export function createApp(adapters: AppAdapters) {
       sessionProblem: accounts.sessionProblem() ?? (problems.length ? problems.join(' ') : null),
       provider: adapters.providers.view(user?.id ?? null),
       allowed: access.allowed,
-      accessReason: access.reason
+      accessReason: access.reason,
+      organisation: { problems: organisation.current().problems, administrator: organisation.isAdministrator() }
     }
   }
   const accounts: AccountService = new AccountService({
@@ -86,13 +93,23 @@ export function createApp(adapters: AppAdapters) {
     onChange: () => events.emit('app.changed', appState()),
     onCorrupt
   })
+  const organisation: OrganisationPolicy = new OrganisationPolicy({
+    it: adapters.managedPolicy,
+    session: () => {
+      const user = accounts.user()
+      return user ? accounts.sessionFor(user.id) : null
+    },
+    abilities: () => catalog.list(),
+    onChange: () => events.emit('app.changed', appState())
+  })
 
   const assistant = new Assistant({
     conversations,
     ledger,
-    catalog,
+    // Abilities an administrator switched off are not offered to the model.
+    catalog: new EnabledAbilityCatalog(catalog, (all) => organisation.enabledAbilities(all)),
     accounts,
-    providers: adapters.providers,
+    providers,
     policyFor,
     accessRule,
     audit,
@@ -102,28 +119,38 @@ export function createApp(adapters: AppAdapters) {
     checkpoint: adapters.checkpoint
   })
 
-  const settingsView = (): SettingsView => ({
-    expiryHours: settings.expiryHours(),
-    policy: catalog.list().map((ability) => {
-      const decision = policyFor(ability.name)
-      return {
-        ability: { name: ability.name, title: ability.title, effect: ability.effect, description: ability.description, summary: ability.summary },
-        setting: settings.confirmation()?.[ability.name] ?? 'default',
-        decision: decision.decision,
-        reason: decision.reason,
-        lockedBy: decision.lockedBy
-      }
-    })
-  })
+  const settingsView = (): SettingsView => {
+    const org = organisation.current()
+    return {
+      expiryHours: Math.min(settings.expiryHours(), org.maxApprovalHours?.hours ?? Infinity),
+      policy: catalog.list().map((ability) => {
+        const decision = policyFor(ability.name)
+        return {
+          ability: { name: ability.name, title: ability.title, effect: ability.effect, description: ability.description, summary: ability.summary },
+          setting: settings.confirmation()?.[ability.name] ?? 'default',
+          decision: decision.decision,
+          reason: decision.reason,
+          lockedBy: decision.lockedBy,
+          off: organisation.enabledAbilities([ability]).length === 0,
+          mayTurnOff: !(ability.effect === 'write' && org.looseningLockedBy)
+        }
+      }),
+      organisation: org.view
+    }
+  }
 
   const currentUserId = () => accounts.user()?.id ?? null
   const afterSignIn = async () => {
+    await organisation.refreshCrm()
     await assistant.recover()
     return appState()
   }
 
   const handlers: Handlers = {
-    'app.getState': async () => appState(),
+    'app.getState': async () => {
+      await organisation.refreshCrm()
+      return appState()
+    },
     'conversations.list': async () => {
       const userId = currentUserId()
       return userId ? conversations.list(userId).map(summaryOf) : []
@@ -135,6 +162,7 @@ export function createApp(adapters: AppAdapters) {
     },
     'conversations.create': async () => summaryOf(assistant.createConversation()),
     'conversations.send': async ({ conversationId, text }) => {
+      await organisation.refreshCrm()
       await assistant.send(conversationId, text)
       return { ok: true as const }
     },
@@ -159,15 +187,31 @@ export function createApp(adapters: AppAdapters) {
       if (!conversation || conversation.userId !== currentUserId()) return []
       return ledger.forConversation(conversationId).map(toView)
     },
-    'actions.decide': (input) => assistant.decide(input),
+    'actions.decide': async (input) => {
+      // The administrator's latest word applies at approval, not the one read at proposal.
+      await organisation.refreshCrm()
+      return assistant.decide(input)
+    },
     'actions.settle': (input) => assistant.settle(input),
-    'settings.get': async () => settingsView(),
+    'settings.get': async () => {
+      await organisation.refreshCrm()
+      return settingsView()
+    },
     'settings.setConfirmation': async ({ ability, setting }) => {
-      if (!catalog.get(ability)) throw new AssistantError('not_found', `Unknown ability ${ability}.`)
+      const known = catalog.get(ability)
+      if (!known) throw new AssistantError('not_found', `Unknown ability ${ability}.`)
+      const lockedBy = organisation.current().looseningLockedBy
+      if (setting === 'never' && known.effect === 'write' && lockedBy) {
+        throw new AssistantError('not_allowed', `${capital(lockedBy)} does not let you turn confirmation off for changes.`)
+      }
       settings.setConfirmation(ability, setting)
       return settingsView()
     },
     'settings.setExpiryHours': async ({ hours }) => {
+      const max = organisation.current().maxApprovalHours
+      if (max && hours > max.hours) {
+        throw new AssistantError('not_allowed', `${capital(max.setBy)} lets approvals wait at most ${max.hours} hours. Choose ${max.hours} or less.`)
+      }
       settings.setExpiryHours(hours)
       return settingsView()
     },
@@ -184,7 +228,7 @@ export function createApp(adapters: AppAdapters) {
       return appState()
     },
     'providers.get': async () => adapters.providers.view(currentUserId()),
-    'providers.prepare': (input) => adapters.providers.prepare(input),
+    'providers.prepare': (input) => providers.prepare(input),
     'providers.consent': async ({ wordingVersion, endpointHost }) => {
       const userId = requireUserId()
       const view = await adapters.providers.consent(userId, wordingVersion, endpointHost)
@@ -200,7 +244,9 @@ export function createApp(adapters: AppAdapters) {
       const view = await adapters.providers.useDemo(requireUserId())
       events.emit('app.changed', appState())
       return view
-    }
+    },
+    'admin.getPolicy': async () => organisation.adminView(),
+    'admin.savePolicy': async ({ policy }) => organisation.save(policy)
   }
 
   function requireUserId(): string {
@@ -221,13 +267,19 @@ export function createApp(adapters: AppAdapters) {
     appState,
     async start() {
       await accounts.restore()
+      await organisation.start()
       await assistant.recover()
       sweeper = setInterval(() => assistant.sweep(), adapters.sweepIntervalMs ?? 60_000)
       sweeper.unref()
     },
     async stop() {
       if (sweeper) clearInterval(sweeper)
+      organisation.stop()
       await assistant.idle()
     }
   }
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1)
 }

@@ -25,7 +25,9 @@ const REQUESTS = {
   'providers.prepare': true,
   'providers.consent': true,
   'providers.withdrawConsent': true,
-  'providers.useDemo': true
+  'providers.useDemo': true,
+  'admin.getPolicy': true,
+  'admin.savePolicy': true
 } as const satisfies Record<RequestName, true>
 
 const EVENTS = {

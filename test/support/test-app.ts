@@ -47,7 +47,14 @@ const noTryton: CrmConnector = {
 
 export async function openTestApp(
   dataDir: string,
-  options: { model: () => LanguageModel; clock?: TestClock; providers?: ProviderService; checkpoint?: Parameters<typeof createApp>[0]['checkpoint'] }
+  options: {
+    model: () => LanguageModel
+    clock?: TestClock
+    providers?: ProviderService
+    checkpoint?: Parameters<typeof createApp>[0]['checkpoint']
+    /** The IT department's policy source (a temp file in tests). */
+    managedPolicy?: Parameters<typeof createApp>[0]['managedPolicy']
+  }
 ) {
   const clock = options.clock ?? new TestClock()
   const stores = createNodeStoreFactory(dataDir)
@@ -62,7 +69,8 @@ export async function openTestApp(
     connectors: { sample: new SampleConnector(sample), tryton: noTryton },
     providers: options.providers ?? stubProviders(options.model),
     sampleUsers: listSampleUsers,
-    checkpoint: options.checkpoint
+    checkpoint: options.checkpoint,
+    managedPolicy: options.managedPolicy
   })
   await app.start()
   const admin = sampleAdmin(sample)

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url'
 import { createApp } from '../app'
 import { SampleConnector, SampleWorkspaceServer, listSampleUsers } from '../crm/sample'
 import { TrytonConnector } from '../crm/tryton'
+import { defaultManagedPolicySource } from '../policy/organisation'
 import { DefaultProviderService } from '../providers/service'
 import { KeytarSecretStore } from '../secrets/keytar-store'
 import { createElectronStoreFactory } from '../storage/electron-store'
@@ -47,7 +48,9 @@ if (!app.requestSingleInstanceLock()) {
       notifier: { actionWaiting: (input) => notifier.actionWaiting(input), setBadge: (n) => notifier.setBadge(n) },
       connectors: { sample: new SampleConnector(sample), tryton: new TrytonConnector() },
       providers: new DefaultProviderService({ stores, secrets, clock }),
-      sampleUsers: listSampleUsers
+      sampleUsers: listSampleUsers,
+      // IT's policy from the platform's own place; never from the environment in the desktop app.
+      managedPolicy: defaultManagedPolicySource()
     })
     const notifier = new ElectronNotifier({ Notification, app }, () => window, core.events)
     registerIpc({ ipcMain, handlers: core.handlers, window: () => window, expectedOrigin })

@@ -42,7 +42,9 @@ const VALID: { [K in RequestName]: RequestInput<K> } = {
   'providers.prepare': { kind: 'openai', model: 'gpt', baseURL: 'https://api.example.com/v1', apiKey: 'sk-x' },
   'providers.consent': { wordingVersion: 'v1', endpointHost: 'api.example.com' },
   'providers.withdrawConsent': {},
-  'providers.useDemo': {}
+  'providers.useDemo': {},
+  'admin.getPolicy': {},
+  'admin.savePolicy': { policy: { abilities: { send_message: { confirmation: 'deny' } } } }
 }
 
 /** A value of a different JSON type than `value`. */

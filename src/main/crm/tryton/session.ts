@@ -10,6 +10,7 @@ import {
   type CrmRecord,
   type CrmSession,
   type FieldValue,
+  type OrganisationPolicyRead,
   type OutgoingMessage,
   type OverdueInvoice,
   type Reconciliation,
@@ -35,6 +36,7 @@ import {
   type Domain,
   type Row
 } from './mapping'
+import { readTrytonPolicy } from './organisation-policy'
 import { SessionRejected, tryton, type TrytonAuth, type TrytonRpc } from './rpc'
 
 const DEFAULT_LIMIT = 50
@@ -548,6 +550,11 @@ export class TrytonSession implements CrmSession {
       ? `Automation ${updated.name} switched ${active ? 'on' : 'off'}.`
       : `Automation ${updated.name} was already ${active ? 'on' : 'off'}.`
     return { summary }
+  }
+
+  /** The Countersign module's policy, read with this user's session (see organisation-policy.ts). */
+  organisationPolicy(): Promise<OrganisationPolicyRead> {
+    return readTrytonPolicy((method, params) => this.call(method, params), this.context)
   }
 
   async reconcile(idempotencyKey: string): Promise<Reconciliation> {
