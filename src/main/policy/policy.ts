@@ -38,8 +38,10 @@ export interface PolicyDecision {
 
 const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 }
 
-function stricter(a: PolicyDecision, b: PolicyDecision): PolicyDecision {
-  return SEVERITY[b.decision] > SEVERITY[a.decision] ? b : a
+/** An administrator's ask or deny also gives the reason when it ties: it is the one that binds. */
+function adminOver(current: PolicyDecision, admin: PolicyDecision): PolicyDecision {
+  if (SEVERITY[admin.decision] > SEVERITY[current.decision]) return admin
+  return SEVERITY[admin.decision] === SEVERITY[current.decision] && current.lockedBy === null && admin.decision !== 'allow' ? admin : current
 }
 
 export function layersOf(admin: PolicyInput['admin']): readonly AdminLayer[] {
@@ -70,7 +72,7 @@ export function evaluatePolicy(input: PolicyInput): PolicyDecision {
     const said = layer.reasons?.[ability.name]
     const because = said ? ` ${said}` : ''
     if (layer.off?.includes(ability.name)) {
-      result = stricter(result, { decision: 'deny', reason: `${capital(layer.source)} switched this ability off.${because}`, lockedBy: layer.source })
+      result = adminOver(result, { decision: 'deny', reason: `${capital(layer.source)} switched this ability off.${because}`, lockedBy: layer.source })
       locked ??= layer.source
       continue
     }
@@ -78,7 +80,7 @@ export function evaluatePolicy(input: PolicyInput): PolicyDecision {
     if (adminRule === undefined) continue
     if (!Object.hasOwn(SEVERITY, adminRule)) {
       // A rule from a newer or mistyped policy: treat it as "ask", never as nothing.
-      result = stricter(result, {
+      result = adminOver(result, {
         decision: 'ask',
         reason: `${capital(layer.source)} set a rule Countersign does not recognise: confirmation required.`,
         lockedBy: layer.source
@@ -96,7 +98,7 @@ export function evaluatePolicy(input: PolicyInput): PolicyDecision {
             : `Allowed by ${layer.source}.`,
       lockedBy: adminRule === 'allow' ? null : layer.source
     }
-    result = stricter(result, admin)
+    result = adminOver(result, admin)
     // Whatever the user chose, they cannot go below an administrator's ask or deny.
     if (adminRule !== 'allow') locked ??= layer.source
   }

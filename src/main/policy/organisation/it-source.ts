@@ -58,10 +58,14 @@ export function plistFileSource(path: string, options: { pollMs?: number; exec?:
         return { status: 'error', detail: 'a binary property list that plutil could not convert' }
       }
     }
+    // The parser accepts a truncated document (a file caught mid-write) and returns what it
+    // read so far, which could drop rules: only a complete property list counts.
+    if (!/<\/plist>\s*$/.test(xml)) return { status: 'error', detail: 'an incomplete property list (no closing </plist>)' }
     try {
       return { status: 'found', document: plist.parse(xml) as unknown }
-    } catch (e) {
-      return { status: 'error', detail: `not a valid property list (${firstLine((e as Error).message)})` }
+    } catch {
+      // The parser's messages are internal (TypeErrors from its DOM walk): say what it is instead.
+      return { status: 'error', detail: 'not a valid property list' }
     }
   })
 }
@@ -166,8 +170,4 @@ function poll(read: () => Promise<RawPolicyRead>, onChange: () => void, ms: numb
   const timer = setInterval(() => void tick(), ms)
   timer.unref?.()
   return () => clearInterval(timer)
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0].slice(0, 200)
 }
