@@ -200,6 +200,7 @@ export function createApp(adapters: AppAdapters) {
     'settings.setConfirmation': async ({ ability, setting }) => {
       const known = catalog.get(ability)
       if (!known) throw new AssistantError('not_found', `Unknown ability ${ability}.`)
+      await organisation.refreshCrm()
       const lockedBy = organisation.current().looseningLockedBy
       if (setting === 'never' && known.effect === 'write' && lockedBy) {
         throw new AssistantError('not_allowed', `${capital(lockedBy)} does not let you turn confirmation off for changes.`)
@@ -208,6 +209,7 @@ export function createApp(adapters: AppAdapters) {
       return settingsView()
     },
     'settings.setExpiryHours': async ({ hours }) => {
+      await organisation.refreshCrm()
       const max = organisation.current().maxApprovalHours
       if (max && hours > max.hours) {
         throw new AssistantError('not_allowed', `${capital(max.setBy)} lets approvals wait at most ${max.hours} hours. Choose ${max.hours} or less.`)
