@@ -5,19 +5,9 @@
 // ignored: a typo must not silently leave an ability unguarded.
 import { z } from 'zod'
 
-/** Every ability the catalog has, by name. A test checks this against main's catalog. */
-export const ABILITY_NAMES = [
-  'search_records',
-  'get_record',
-  'list_overdue_invoices',
-  'list_automations',
-  'create_record',
-  'update_record',
-  'send_message',
-  'enable_automation',
-  'disable_automation'
-] as const
-export type AbilityName = (typeof ABILITY_NAMES)[number]
+import { ABILITY_NAMES } from './ability-names'
+
+export { ABILITY_NAMES, type AbilityName } from './ability-names'
 
 export const ruleSchema = z.enum(['allow', 'ask', 'deny'])
 export type OrgRule = z.infer<typeof ruleSchema>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import type { ConsentText, ProviderKind, ProviderView } from '../../../shared/domain'
+import type { OrganisationView } from '../../../shared/org-policy'
 import { useBusyTask } from '../hooks/useBusyTask'
 import { formatDateTime } from '../format'
 import { useAppDispatch } from '../store/hooks'
@@ -14,12 +15,16 @@ const KINDS: { kind: RealKind; label: string; model: string }[] = [
   { kind: 'openai-compatible', label: 'OpenAI-compatible endpoint (Ollama, LM Studio, vLLM, Azure-style)', model: 'llama3.1' }
 ]
 
-export function ProviderSettings({ provider }: { provider: ProviderView }) {
+export function ProviderSettings({ provider, organisation }: { provider: ProviderView; organisation?: OrganisationView }) {
   const dispatch = useAppDispatch()
-  const initialKind: RealKind = provider.kind === 'demo' ? 'openai' : provider.kind
+  // Only what the organisation allows is offered; a preset fixes provider, endpoint and model.
+  const preset = organisation?.providers.preset ?? null
+  const offered = organisation ? KINDS.filter((k) => organisation.providers.kinds.includes(k.kind)) : KINDS
+  const fallbackKind: RealKind = offered[0]?.kind ?? 'openai'
+  const initialKind: RealKind = preset ? preset.kind : provider.kind !== 'demo' && offered.some((k) => k.kind === provider.kind) ? provider.kind : fallbackKind
   const [kind, setKind] = useState<RealKind>(initialKind)
-  const [model, setModel] = useState(provider.kind === initialKind ? provider.model : KINDS.find((k) => k.kind === initialKind)!.model)
-  const [baseURL, setBaseURL] = useState(provider.kind === initialKind ? (provider.baseURL ?? '') : '')
+  const [model, setModel] = useState(preset ? preset.model : provider.kind === initialKind ? provider.model : KINDS.find((k) => k.kind === initialKind)!.model)
+  const [baseURL, setBaseURL] = useState(preset ? (preset.baseURL ?? '') : provider.kind === initialKind ? (provider.baseURL ?? '') : '')
   const [apiKey, setApiKey] = useState('')
   const [openaiApi, setOpenaiApi] = useState<'responses' | 'chat'>('responses')
   const { busy, error, run } = useBusyTask()
@@ -121,7 +126,21 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
         </p>
       )}
 
-      {consent ? (
+      {organisation && organisation.providers.rules.length > 0 && (
+        <ul className="source-list" data-testid="provider-rules">
+          {organisation.providers.rules.map((rule) => (
+            <li key={rule} className="lock-note">
+              <span aria-hidden="true">🔒</span> {rule}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {offered.length === 0 ? (
+        <p className="muted" data-testid="provider-none-allowed">
+          Your organisation&rsquo;s rules allow no AI provider here; only the offline demo assistant can be used.
+        </p>
+      ) : consent ? (
         <ConsentScreen
           consent={consent}
           onCancel={() => setConsent(null)}
@@ -133,10 +152,15 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
       ) : (
         <form className="form panel panel--flat" onSubmit={submit} noValidate>
           <h3 className="panel__title">Choose an AI provider</h3>
+          {preset && (
+            <p className="hint" data-testid="provider-preset">
+              Your organisation uses this provider for everyone (set by {preset.setBy}). Continue to see what is sent to it and to agree.
+            </p>
+          )}
           <label className="field">
             <span className="field__label">Provider</span>
-            <select className="select" data-testid="provider-kind" value={kind} onChange={(e) => changeKind(e.target.value as RealKind)}>
-              {KINDS.map((k) => (
+            <select className="select" data-testid="provider-kind" value={kind} disabled={preset !== null} onChange={(e) => changeKind(e.target.value as RealKind)}>
+              {offered.map((k) => (
                 <option key={k.kind} value={k.kind}>
                   {k.label}
                 </option>
@@ -146,7 +170,7 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
           {compatible && <p className="hint">A local endpoint keeps your data on this machine.</p>}
           <label className="field">
             <span className="field__label">Model</span>
-            <input className="input" data-testid="provider-model" value={model} onChange={(e) => setModel(e.target.value)} />
+            <input className="input" data-testid="provider-model" value={model} readOnly={preset !== null} onChange={(e) => setModel(e.target.value)} />
           </label>
           <label className="field">
             <span className="field__label">{compatible ? 'Base URL' : 'Base URL (optional, for Azure-style or proxy endpoints)'}</span>
@@ -156,6 +180,7 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
               data-testid="provider-baseurl"
               placeholder={compatible ? 'http://127.0.0.1:11434/v1' : 'Leave empty for the provider’s own endpoint'}
               value={baseURL}
+              readOnly={preset !== null}
               onChange={(e) => setBaseURL(e.target.value)}
             />
           </label>
