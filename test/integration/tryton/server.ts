@@ -15,6 +15,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll } from 'vitest'
 import { SmtpSink } from '../../support/smtp-sink'
+import { prepareExtraModules, type ExtraModules } from './extra-modules'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const CACHE_DIR = path.join(ROOT, 'node_modules/.cache/countersign-tryton')
@@ -152,23 +153,31 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-function cacheKey(today: string): string {
+/** Modules from this repository (tryton/modules) added to a server, e.g. Countersign's own. */
+interface Extra {
+  names: string[]
+  modules: ExtraModules
+}
+
+function cacheKey(today: string, extra?: Extra): string {
   const h = createHash('sha256')
   h.update(fs.readFileSync(SEED_SCRIPT))
   h.update(MODULES.join(','))
+  if (extra) h.update(`+${extra.names.join(',')}:${extra.modules.hash}`)
   h.update(today)
   return h.digest('hex').slice(0, 16)
 }
 
-function buildSeededDb(target: string, today: string): void {
+function buildSeededDb(target: string, today: string, extra?: Extra): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-tryton-build-'))
   try {
     const conf = writeConfig(dir)
     fs.writeFileSync(path.join(dir, `${DB_NAME}.sqlite`), '')
     const passFile = path.join(dir, 'admin-pass')
     fs.writeFileSync(passFile, ADMIN.password, { mode: 0o600 })
-    const env = { TRYTONPASSFILE: passFile, TRYTOND_CONFIG: conf, DB_NAME, SEED_TODAY: today, PYTHONWARNINGS: 'ignore' }
-    run(TRYTOND_ADMIN, ['-c', conf, '-d', DB_NAME, '--all', '-u', ...MODULES, '--activate-dependencies', '--email', 'admin@countersign.example'], env, 300_000)
+    const env = { TRYTONPASSFILE: passFile, TRYTOND_CONFIG: conf, DB_NAME, SEED_TODAY: today, PYTHONWARNINGS: 'ignore', ...pythonPathEnv(extra) }
+    const modules = [...MODULES, ...(extra?.names ?? [])]
+    run(TRYTOND_ADMIN, ['-c', conf, '-d', DB_NAME, '--all', '-u', ...modules, '--activate-dependencies', '--email', 'admin@countersign.example'], env, 300_000)
     const out = run(PYTHON, [SEED_SCRIPT], env, 300_000)
     const last = out.trim().split('\n').pop() ?? ''
     const seed = JSON.parse(last) as SeedInfo
@@ -183,10 +192,15 @@ function buildSeededDb(target: string, today: string): void {
 }
 
 /** Returns the cached seeded database (path without extension), building it once if needed. */
-async function seededDb(): Promise<{ base: string; seed: SeedInfo }> {
+function pythonPathEnv(extra?: Extra): NodeJS.ProcessEnv {
+  if (!extra) return {}
+  return { PYTHONPATH: [extra.modules.pythonPath, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) }
+}
+
+async function seededDb(extra?: Extra): Promise<{ base: string; seed: SeedInfo }> {
   fs.mkdirSync(CACHE_DIR, { recursive: true })
   const today = new Date().toISOString().slice(0, 10)
-  const key = cacheKey(today)
+  const key = cacheKey(today, extra)
   const base = path.join(CACHE_DIR, key)
   const ready = (): boolean => fs.existsSync(`${base}.sqlite`) && fs.existsSync(`${base}.json`)
   const lock = path.join(CACHE_DIR, 'build.lock')
@@ -208,9 +222,9 @@ async function seededDb(): Promise<{ base: string; seed: SeedInfo }> {
     }
     try {
       if (!ready()) {
-        buildSeededDb(base, today)
+        buildSeededDb(base, today, extra)
         for (const f of fs.readdirSync(CACHE_DIR)) {
-          if (!f.startsWith(key) && f !== 'build.lock') fs.rmSync(path.join(CACHE_DIR, f), { force: true, recursive: true })
+          if (!f.startsWith(key) && f !== 'build.lock' && !f.startsWith('modules-')) fs.rmSync(path.join(CACHE_DIR, f), { force: true, recursive: true })
         }
       }
     } finally {
@@ -272,9 +286,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
   live.delete(child)
 }
 
-export async function startTrytonServer(): Promise<TrytonTestServer> {
+export async function startTrytonServer(options: { extraModules?: string[] } = {}): Promise<TrytonTestServer> {
   ensureTryton()
-  const { base, seed } = await seededDb()
+  fs.mkdirSync(CACHE_DIR, { recursive: true })
+  const extra = options.extraModules?.length ? { names: options.extraModules, modules: prepareExtraModules(options.extraModules, CACHE_DIR) } : undefined
+  const { base, seed } = await seededDb(extra)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-tryton-run-'))
   fs.copyFileSync(`${base}.sqlite`, path.join(dir, `${DB_NAME}.sqlite`))
   const sink = new SmtpSink()
@@ -291,7 +307,7 @@ export async function startTrytonServer(): Promise<TrytonTestServer> {
         // max_attempt: a low limit keeps the rate-limit test short.
         `[session]\nmax_attempt = 2\n`
     )
-    const proc = spawn(TRYTOND, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONWARNINGS: 'ignore' } })
+    const proc = spawn(TRYTOND, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONWARNINGS: 'ignore', ...pythonPathEnv(extra) } })
     live.add(proc)
     const append = (b: Buffer): void => {
       logText = (logText + b.toString('utf8')).slice(-20_000)
@@ -349,10 +365,10 @@ export async function startTrytonServer(): Promise<TrytonTestServer> {
 }
 
 /** Registers beforeAll/afterAll for this test file and returns a getter for the server. */
-export function useTrytonServer(): () => TrytonTestServer {
+export function useTrytonServer(options: { extraModules?: string[] } = {}): () => TrytonTestServer {
   let server: TrytonTestServer | null = null
   beforeAll(async () => {
-    server = await startTrytonServer()
+    server = await startTrytonServer(options)
   }, 360_000)
   afterAll(async () => {
     await server?.stop()
