@@ -10,6 +10,7 @@ import { summaryOf, viewOf, type ConversationStore } from './conversations/store
 import { AssistantError } from './errors'
 import type { EventSink } from './ipc/events'
 import type { Handlers } from './ipc/dispatch'
+import type { OrganisationPolicy } from './policy/organisation'
 import type { PolicyDecision } from './policy/policy'
 import type { ProviderService } from './providers/types'
 import type { SettingsService } from './settings/settings'
@@ -23,6 +24,7 @@ export interface HandlerDeps {
   catalog: AbilityCatalog
   settings: SettingsService
   providers: ProviderService
+  organisation: OrganisationPolicy
   events: EventSink
   policyFor: (abilityName: string, user: SignedInUser) => PolicyDecision
   appState: () => AppState
@@ -38,8 +40,9 @@ export function createHandlers(d: HandlerDeps): Handlers {
   }
   const settingsView = (): SettingsView => {
     const user = requireUser()
+    const org = d.organisation.current()
     return {
-      expiryHours: d.settings.expiryHours(user.principal),
+      expiryHours: Math.min(d.settings.expiryHours(user.principal), org.maxApprovalHours?.hours ?? Infinity),
       policy: d.catalog.list().map((ability) => {
         const decision = d.policyFor(ability.name, user)
         return {
@@ -47,9 +50,12 @@ export function createHandlers(d: HandlerDeps): Handlers {
           setting: d.settings.confirmation(user.principal)?.[ability.name] ?? 'default',
           decision: decision.decision,
           reason: decision.reason,
-          lockedBy: decision.lockedBy
+          lockedBy: decision.lockedBy,
+          off: d.organisation.enabledAbilities([ability]).length === 0,
+          mayTurnOff: !(ability.effect === 'write' && org.looseningLockedBy)
         }
-      })
+      }),
+      organisation: org.view
     }
   }
   const providerChanged = <T,>(result: T): T => {
@@ -63,7 +69,10 @@ export function createHandlers(d: HandlerDeps): Handlers {
   }
 
   return {
-    'app.getState': async () => d.appState(),
+    'app.getState': async () => {
+      await d.organisation.refreshCrm()
+      return d.appState()
+    },
     'conversations.list': async () => {
       const p = principal()
       return p ? d.conversations.list(p).map(summaryOf) : []
@@ -75,6 +84,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     },
     'conversations.create': async () => summaryOf(d.assistant.createConversation()),
     'conversations.send': async ({ conversationId, text }) => {
+      await d.organisation.refreshCrm()
       await d.assistant.send(conversationId, text)
       return { ok: true as const }
     },
@@ -103,17 +113,36 @@ export function createHandlers(d: HandlerDeps): Handlers {
       if (!conversation || conversation.principal !== principal()) return []
       return d.ledger.forConversation(conversationId).map(toView)
     },
-    'actions.decide': (input) => d.assistant.decide(input),
+    'actions.decide': async (input) => {
+      // The administrator's latest word applies at approval, not the one read at proposal.
+      await d.organisation.refreshCrm()
+      return d.assistant.decide(input)
+    },
     'actions.settle': (input) => d.assistant.settle(input),
-    'settings.get': async () => settingsView(),
+    'settings.get': async () => {
+      await d.organisation.refreshCrm()
+      return settingsView()
+    },
     'settings.setConfirmation': async ({ ability, setting }) => {
       const user = requireUser()
-      if (!d.catalog.get(ability)) throw new AssistantError('not_found', `There is no ability called ${ability}.`)
+      const known = d.catalog.get(ability)
+      if (!known) throw new AssistantError('not_found', `There is no ability called ${ability}.`)
+      await d.organisation.refreshCrm()
+      const lockedBy = d.organisation.current().looseningLockedBy
+      if (setting === 'never' && known.effect === 'write' && lockedBy) {
+        throw new AssistantError('not_allowed', `${capital(lockedBy)} does not let you turn confirmation off for changes.`)
+      }
       d.settings.setConfirmation(user.principal, ability, setting)
       return settingsView()
     },
     'settings.setExpiryHours': async ({ hours }) => {
-      d.settings.setExpiryHours(requireUser().principal, hours)
+      const user = requireUser()
+      await d.organisation.refreshCrm()
+      const max = d.organisation.current().maxApprovalHours
+      if (max && hours > max.hours) {
+        throw new AssistantError('not_allowed', `${capital(max.setBy)} lets approvals wait at most ${max.hours} hours. Choose ${max.hours} or less.`)
+      }
+      d.settings.setExpiryHours(user.principal, hours)
       return settingsView()
     },
     'accounts.signIn': async (input) => {
@@ -146,6 +175,12 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'providers.setConversationProfile': async ({ conversationId, profileId }) => {
       d.providers.setConversationProfile(requireUser().principal, ownConversation(conversationId), profileId)
       return { ok: true as const }
-    }
+    },
+    'admin.getPolicy': async () => d.organisation.adminView(),
+    'admin.savePolicy': async ({ policy }) => d.organisation.save(policy)
   }
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1)
 }

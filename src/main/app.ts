@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { AppState, SignedInUser } from '../shared/domain'
 import { AbilityCatalog } from './abilities/catalog'
 import { crmAbilities } from './abilities/crm-abilities'
-import { checkAccess, type AccessRule } from './access/access'
+import { allOf, checkAccess, type AccessRule } from './access/access'
 import { AccountService } from './accounts/accounts'
 import { migrateLegacyIdentity } from './accounts/identity-migration'
 import { describeLedgerDamage } from './actions/damage-report'
@@ -18,7 +18,8 @@ import type { CrmConnector } from './crm/types'
 import { FanOutEventSink } from './ipc/events'
 import { LocalLog } from './logging/local-log'
 import type { Notifier } from './notify/types'
-import { evaluatePolicy, type PolicyInput } from './policy/policy'
+import { EnabledAbilityCatalog, guardProviders, OrganisationPolicy, type ManagedPolicySource } from './policy/organisation'
+import { evaluatePolicy, layersOf, type PolicyInput } from './policy/policy'
 import type { ProviderService } from './providers/types'
 import type { SecretStore } from './secrets/types'
 import { SettingsService } from './settings/settings'
@@ -38,6 +39,8 @@ export interface AppAdapters {
   adminPolicy?: () => PolicyInput['admin']
   /** Who may use the assistant, when an administrator restricts it. */
   accessRule?: () => AccessRule | null
+  /** The IT department's policy for managed desktops (a file, managed preferences, the registry). */
+  managedPolicy?: ManagedPolicySource
   checkpoint?: AssistantDeps['checkpoint']
   sweepIntervalMs?: number
 }
@@ -48,6 +51,7 @@ export function createApp(adapters: AppAdapters) {
   const log = new LocalLog(join(adapters.dataDir, 'logs', 'countersign.log'), adapters.clock)
   // Files a crash left half-written are never read; they are removed before anything opens.
   removeStaleTempFiles(adapters.dataDir)
+  const catalog = new AbilityCatalog(crmAbilities())
   const problems: string[] = []
   const onCorrupt = (what: string) => problems.push(what)
   const ledgerDamage: LedgerDamage[] = []
@@ -66,28 +70,40 @@ export function createApp(adapters: AppAdapters) {
     onSignedIn: (user) => migrateLegacyIdentity(user, { conversations, ledger, settings, providers: adapters.providers }),
     onCorrupt: (movedTo) => onCorrupt(`Your list of CRM accounts could not be read and was set aside (${movedTo}); sign in again.`)
   })
+  // The administrators' rules: IT's (managed desktops) and the CRM's, read with the user's own session.
+  const organisation: OrganisationPolicy = new OrganisationPolicy({
+    it: adapters.managedPolicy,
+    session: () => {
+      const user = accounts.user()
+      return user ? accounts.sessionFor(user.principal) : null
+    },
+    abilities: () => catalog.list(),
+    onChange: () => events.emit('app.changed', appState(), null)
+  })
   // Events about one principal reach only clients signed in as that principal.
   const events = new FanOutEventSink(() => accounts.user()?.principal ?? null)
   const settings = new SettingsService(adapters.stores, (movedTo) => onCorrupt(`Your settings could not be read and were set aside (${movedTo}); the defaults apply until you change them.`))
-  const catalog = new AbilityCatalog(crmAbilities())
   const ledger = new ActionLedger({
     stores: adapters.stores,
     clock: adapters.clock,
-    expiryHours: (principal) => settings.expiryHours(principal),
+    // The user's choice, never longer than an administrator allows.
+    expiryHours: (principal) => Math.min(settings.expiryHours(principal), organisation.current().maxApprovalHours?.hours ?? Infinity),
     onChange: (action) => events.emit('action.changed', toView(action), action.principal),
     onCorrupt: (damage) => ledgerDamage.push(damage)
   })
   const conversations = new ConversationStore(adapters.dataDir, adapters.clock, (what) => onCorrupt(what))
   const audit = new AuditLog(join(adapters.dataDir, 'audit', 'audit.jsonl'))
-  const accessRule = adapters.accessRule ?? (() => null)
+  const accessRule = () => allOf([organisation.current().access, adapters.accessRule?.()])
   const policyFor = (abilityName: string, user: SignedInUser) => {
     const ability = catalog.get(abilityName)
     return evaluatePolicy({
       ability: ability && { name: ability.name, effect: ability.effect },
       userSettings: settings.confirmation(user.principal),
-      admin: adapters.adminPolicy?.()
+      admin: [...organisation.current().layers, ...layersOf(adapters.adminPolicy?.())]
     })
   }
+  // A provider the organisation does not allow is refused before anything is sent to it.
+  const providers = guardProviders(adapters.providers, () => organisation.current().providers)
 
   const appState = (): AppState => {
     const user = accounts.user()
@@ -100,16 +116,18 @@ export function createApp(adapters: AppAdapters) {
       sessionProblem: accounts.sessionProblem() ?? (damageReport().length ? damageReport().join(' ') : null),
       provider: adapters.providers.view(user?.principal ?? null),
       allowed: access.allowed,
-      accessReason: access.reason
+      accessReason: access.reason,
+      organisation: { problems: organisation.current().problems, administrator: organisation.isAdministrator() }
     }
   }
 
   const assistant = new Assistant({
     conversations,
     ledger,
-    catalog,
+    // Abilities an administrator switched off are not offered to the model.
+    catalog: new EnabledAbilityCatalog(catalog, (all) => organisation.enabledAbilities(all)),
     accounts,
-    providers: adapters.providers,
+    providers,
     policyFor,
     accessRule,
     audit,
@@ -127,11 +145,13 @@ export function createApp(adapters: AppAdapters) {
     conversations,
     catalog,
     settings,
-    providers: adapters.providers,
+    providers,
+    organisation,
     events,
     policyFor,
     appState,
     afterSignIn: async () => {
+      await organisation.refreshCrm()
       await assistant.recover()
       return appState()
     }
@@ -152,12 +172,14 @@ export function createApp(adapters: AppAdapters) {
       // Every decision and execution on disk gets its audit line, even if a crash came between.
       reconcileAudit(ledger, audit, adapters.clock)
       await accounts.restore()
+      await organisation.start()
       await assistant.recover()
       sweeper = setInterval(() => assistant.sweep(), adapters.sweepIntervalMs ?? 60_000)
       sweeper.unref()
     },
     async stop() {
       if (sweeper) clearInterval(sweeper)
+      organisation.stop()
       await assistant.idle()
     }
   }

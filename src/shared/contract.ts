@@ -16,6 +16,7 @@ import {
   providerViewSchema,
   settingsViewSchema
 } from './domain'
+import { adminPolicyViewSchema, orgPolicySchema } from './org-policy'
 
 const id = z.string().min(1).max(200)
 const ok = z.object({ ok: z.literal(true) })
@@ -142,7 +143,11 @@ export const requests = {
     output: providerViewSchema
   },
   'providers.withdrawConsent': { input: z.object({ profileId: id.optional() }).strict(), output: providerViewSchema },
-  'providers.useDemo': { input: z.object({}).strict(), output: providerViewSchema }
+  'providers.useDemo': { input: z.object({}).strict(), output: providerViewSchema },
+
+  /** The organisation policy stored in the CRM, for its administrators (the CRM refuses others). */
+  'admin.getPolicy': { input: z.object({}).strict(), output: adminPolicyViewSchema },
+  'admin.savePolicy': { input: z.object({ policy: orgPolicySchema }).strict(), output: adminPolicyViewSchema }
 } as const
 
 export const events = {

@@ -1,6 +1,7 @@
 // Domain types shared by main and renderer. Runtime schemas live in ./schemas.ts;
 // these types are inferred from them so the two can never drift apart.
 import { z } from 'zod'
+import { organisationViewSchema } from './org-policy'
 
 export const effectSchema = z.enum(['read', 'write'])
 export type Effect = z.infer<typeof effectSchema>
@@ -196,7 +197,11 @@ export const policyRowSchema = z.object({
   decision: decisionSchema,
   reason: z.string(),
   /** Set when an administrator's rule fixes this ability and the user cannot loosen it. */
-  lockedBy: z.string().nullable()
+  lockedBy: z.string().nullable(),
+  /** True when an administrator switched this ability off: it is not offered and never runs. */
+  off: z.boolean().optional(),
+  /** False when choosing "Never ask" would loosen what an administrator allows. */
+  mayTurnOff: z.boolean().optional()
 })
 export type PolicyRow = z.infer<typeof policyRowSchema>
 
@@ -341,7 +346,9 @@ export type ConsentText = z.infer<typeof consentTextSchema>
 
 export const settingsViewSchema = z.object({
   expiryHours: z.number(),
-  policy: z.array(policyRowSchema)
+  policy: z.array(policyRowSchema),
+  /** The administrators' policies in force and where they come from. */
+  organisation: organisationViewSchema.optional()
 })
 export type SettingsView = z.infer<typeof settingsViewSchema>
 
@@ -354,6 +361,14 @@ export const appStateSchema = z.object({
   sessionProblem: z.string().nullable(),
   provider: providerViewSchema,
   allowed: z.boolean(),
-  accessReason: z.string().nullable()
+  accessReason: z.string().nullable(),
+  organisation: z
+    .object({
+      /** Policy sources that could not be used: everything asks until they are fixed. */
+      problems: z.array(z.object({ source: z.string(), location: z.string(), error: z.string() })),
+      /** The signed-in user administers the organisation policy from Countersign. */
+      administrator: z.boolean()
+    })
+    .optional()
 })
 export type AppState = z.infer<typeof appStateSchema>

@@ -33,7 +33,9 @@ const REQUESTS = {
   'providers.listModels': true,
   'providers.testConnection': true,
   'providers.conversationProfile': true,
-  'providers.setConversationProfile': true
+  'providers.setConversationProfile': true,
+  'admin.getPolicy': true,
+  'admin.savePolicy': true
 } as const satisfies Record<RequestName, true>
 
 const EVENTS = {

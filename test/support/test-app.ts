@@ -61,6 +61,8 @@ export async function openTestApp(
     checkpoint?: Parameters<typeof createApp>[0]['checkpoint']
     /** Wraps the sample workspace's connector, e.g. to make the CRM fail in chosen ways. */
     sampleConnector?: (connector: CrmConnector) => CrmConnector
+    /** The IT department's policy source (a temp file in tests). */
+    managedPolicy?: Parameters<typeof createApp>[0]['managedPolicy']
   }
 ) {
   const clock = options.clock ?? new TestClock()
@@ -76,7 +78,8 @@ export async function openTestApp(
     connectors: { sample: options.sampleConnector ? options.sampleConnector(new SampleConnector(sample)) : new SampleConnector(sample), tryton: noTryton },
     providers: options.providers ?? stubProviders(options.model),
     sampleUsers: listSampleUsers,
-    checkpoint: options.checkpoint
+    checkpoint: options.checkpoint,
+    managedPolicy: options.managedPolicy
   })
   await app.start()
   const admin = sampleAdmin(sample)

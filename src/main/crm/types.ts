@@ -175,6 +175,13 @@ export interface CrmSession {
   setAutomation(id: string, active: boolean, expectedVersion: string, idempotencyKey: string): Promise<WriteResult>
   /** After a crash: did the write with this key happen? 'unknown' when the backend cannot tell. */
   reconcile(idempotencyKey: string): Promise<Reconciliation>
+  /**
+   * The organisation's Countersign policy as stored in the CRM, read with this user's session.
+   * Absent on backends that have no such thing. The document is returned raw: main validates it.
+   */
+  organisationPolicy?(): Promise<OrganisationPolicyRead>
+  /** Stores a new policy; the CRM refuses (CrmError 'permission') anyone but its administrators. */
+  saveOrganisationPolicy?(document: unknown): Promise<void>
   close(): Promise<void>
 }
 
@@ -183,6 +190,23 @@ export type PlannedWrite =
   | { kind: 'update'; record: CrmRecord; changes: Record<string, FieldValue> }
   | { kind: 'message'; about: CrmRecord | null }
   | { kind: 'automation'; automation: Automation; active: boolean }
+
+export type OrganisationPolicyRead =
+  | { status: 'none'; detail: string }
+  /** A policy is stored but is not even JSON: everything asks, and the banner says why. */
+  | { status: 'error'; detail: string }
+  | {
+      status: 'found'
+      document: unknown
+      updatedBy: string | null
+      updatedAt: string | null
+      /** Whether this user may change it from Countersign's Administration screen. */
+      canEdit: boolean
+      /** Where an administrator changes it, when not in Countersign. */
+      editedIn: string | null
+      /** For administrators: the people and groups a rule can name. */
+      directory?: { users: { login: string; name: string }[]; groups: string[] }
+    }
 
 export type Credentials =
   | { kind: 'sample'; login: string }

@@ -6,6 +6,7 @@ import { RENDERER_CSP } from '../../shared/csp'
 import { createApp, type CountersignApp } from '../app'
 import { SampleConnector, SampleWorkspaceServer, listSampleUsers } from '../crm/sample'
 import { TrytonConnector } from '../crm/tryton'
+import { defaultManagedPolicySource } from '../policy/organisation'
 import { DefaultProviderService } from '../providers/service'
 import { KeytarSecretStore } from '../secrets/keytar-store'
 import { createElectronStoreFactory } from '../storage/electron-store'
@@ -94,7 +95,9 @@ if (!app.requestSingleInstanceLock()) {
       },
       connectors: { sample: new SampleConnector(sample), tryton: new TrytonConnector() },
       providers: new DefaultProviderService({ stores, secrets, clock }),
-      sampleUsers: listSampleUsers
+      sampleUsers: listSampleUsers,
+      // IT's policy from the platform's own place; never from the environment in the desktop app.
+      managedPolicy: defaultManagedPolicySource()
     })
     core = app_
     const notifier = new ElectronNotifier({ Notification, app }, () => window, app_.events)

@@ -34,6 +34,7 @@ startHost({
   clockOffsetMs: env.COUNTERSIGN_CLOCK_OFFSET_MS ? Number(env.COUNTERSIGN_CLOCK_OFFSET_MS) : undefined,
   secrets: env.COUNTERSIGN_SECRETS === 'memory' ? 'memory' : 'keychain',
   rendererDir: env.COUNTERSIGN_RENDERER_DIR,
+  itPolicyPath: env.COUNTERSIGN_IT_POLICY || undefined,
   failpoints
 })
   .then((host) => {

@@ -6,6 +6,7 @@ import type { Checkpoint } from '../assistant/core'
 import { SampleConnector, SampleWorkspaceServer, listSampleUsers } from '../crm/sample'
 import { TrytonConnector } from '../crm/tryton'
 import { RecordingNotifier } from '../notify/types'
+import { defaultManagedPolicySource } from '../policy/organisation'
 import { DefaultProviderService } from '../providers/service'
 import { KeytarSecretStore } from '../secrets/keytar-store'
 import { MemorySecretStore } from '../secrets/memory-store'
@@ -27,6 +28,8 @@ export interface HostOptions {
   secrets?: 'keychain' | 'memory'
   /** Named pauses in the execution path, for the crash tests: { 'executing-on-disk': 200 }. */
   failpoints?: Partial<Record<Checkpoint, number>>
+  /** Read the IT policy from this file instead of the platform's place (tests, trials). */
+  itPolicyPath?: string
 }
 
 export async function startHost(options: HostOptions) {
@@ -49,6 +52,7 @@ export async function startHost(options: HostOptions) {
       connectors: { sample: new SampleConnector(sample), tryton: new TrytonConnector() },
       providers: new DefaultProviderService({ stores, secrets, clock }),
       sampleUsers: listSampleUsers,
+      managedPolicy: defaultManagedPolicySource({ path: options.itPolicyPath }),
       checkpoint: async (name) => {
         const ms = failpoints[name]
         if (ms) await new Promise((r) => setTimeout(r, ms))

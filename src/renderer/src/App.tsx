@@ -1,6 +1,7 @@
 import { useAppDispatch, useAppSelector } from './store/hooks'
 import { loadAppState } from './store/thunks'
-import { DemoBanner, DisconnectedBanner, SessionProblemBanner } from './components/Banners'
+import { Administration } from './components/Administration'
+import { DemoBanner, DisconnectedBanner, PolicyProblemBanner, SessionProblemBanner } from './components/Banners'
 import { Composer } from './components/Composer'
 import { ConversationView } from './components/ConversationView'
 import { Inbox } from './components/Inbox'
@@ -52,6 +53,7 @@ export function App() {
       <main className="main">
         {lostStatus && <DisconnectedBanner status={lostStatus} />}
         {app.state.sessionProblem && <SessionProblemBanner problem={app.state.sessionProblem} signedIn />}
+        {app.state.organisation && app.state.organisation.problems.length > 0 && <PolicyProblemBanner problems={app.state.organisation.problems} />}
         <MainView app={app.state} />
       </main>
     </div>
@@ -61,13 +63,14 @@ export function App() {
 function MainView({ app }: { app: AppState }) {
   const view = useAppSelector((s) => s.ui.view)
   if (view.kind === 'settings') return <Settings app={app} section={view.section} />
+  if (view.kind === 'administration' && app.organisation?.administrator) return <Administration />
   const demo = app.provider.kind === 'demo'
   if (!app.allowed) {
     return (
       <div className="access-denied" data-testid="access-denied" role="alert">
-        <p className="empty-state__title">You cannot use the assistant</p>
+        <p className="empty-state__title">The assistant is not available to you</p>
         <p>{app.accessReason ?? 'Your organisation has not given you access to Countersign.'}</p>
-        <p className="muted">If you think this is wrong, ask your administrator.</p>
+        <p className="muted">Nothing you type here is sent to any AI provider. If you think this is wrong, ask your administrator.</p>
       </div>
     )
   }

@@ -20,6 +20,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll } from 'vitest'
 import { SmtpSink } from '../../support/smtp-sink'
+import { prepareExtraModules, type ExtraModules } from './extra-modules'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const CACHE_DIR = path.join(ROOT, 'node_modules/.cache/countersign-tryton')
@@ -172,24 +173,32 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: num
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-function cacheKey(today: string): string {
+/** Modules from this repository (tryton/modules) added to a server, e.g. Countersign's own. */
+interface Extra {
+  names: string[]
+  modules: ExtraModules
+}
+
+function cacheKey(today: string, extra?: Extra): string {
   const h = createHash('sha256')
   h.update(fs.readFileSync(SEED_SCRIPT))
   h.update(MODULES.join(','))
   h.update(LANGUAGES.join(','))
+  if (extra) h.update(`+${extra.names.join(',')}:${extra.modules.hash}`)
   h.update(today)
   return h.digest('hex').slice(0, 16)
 }
 
-function buildSeededDb(target: string, today: string): void {
+function buildSeededDb(target: string, today: string, extra?: Extra): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-tryton-build-'))
   try {
     const conf = writeConfig(dir)
     fs.writeFileSync(path.join(dir, `${DB_NAME}.sqlite`), '')
     const passFile = path.join(dir, 'admin-pass')
     fs.writeFileSync(passFile, ADMIN.password, { mode: 0o600 })
-    const env = { TRYTONPASSFILE: passFile, TRYTOND_CONFIG: conf, DB_NAME, SEED_TODAY: today, PYTHONWARNINGS: 'ignore' }
-    run(TRYTOND_ADMIN, ['-c', conf, '-d', DB_NAME, '--all', '-u', ...MODULES, '-l', ...LANGUAGES, '--activate-dependencies', '--email', 'admin@countersign.example'], env, 300_000)
+    const env = { TRYTONPASSFILE: passFile, TRYTOND_CONFIG: conf, DB_NAME, SEED_TODAY: today, PYTHONWARNINGS: 'ignore', ...pythonPathEnv(extra) }
+    const modules = [...MODULES, ...(extra?.names ?? [])]
+    run(TRYTOND_ADMIN, ['-c', conf, '-d', DB_NAME, '--all', '-u', ...modules, '-l', ...LANGUAGES, '--activate-dependencies', '--email', 'admin@countersign.example'], env, 300_000)
     const out = run(PYTHON, [SEED_SCRIPT], env, 300_000)
     const last = out.trim().split('\n').pop() ?? ''
     const seed = JSON.parse(last) as SeedInfo
@@ -204,10 +213,15 @@ function buildSeededDb(target: string, today: string): void {
 }
 
 /** Returns the cached seeded database (path without extension), building it once if needed. */
-async function seededDb(): Promise<{ base: string; seed: SeedInfo }> {
+function pythonPathEnv(extra?: Extra): NodeJS.ProcessEnv {
+  if (!extra) return {}
+  return { PYTHONPATH: [extra.modules.pythonPath, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter) }
+}
+
+async function seededDb(extra?: Extra): Promise<{ base: string; seed: SeedInfo }> {
   fs.mkdirSync(CACHE_DIR, { recursive: true })
   const today = new Date().toISOString().slice(0, 10)
-  const key = cacheKey(today)
+  const key = cacheKey(today, extra)
   const base = path.join(CACHE_DIR, key)
   const ready = (): boolean => fs.existsSync(`${base}.sqlite`) && fs.existsSync(`${base}.json`)
   const lock = path.join(CACHE_DIR, 'build.lock')
@@ -229,9 +243,9 @@ async function seededDb(): Promise<{ base: string; seed: SeedInfo }> {
     }
     try {
       if (!ready()) {
-        buildSeededDb(base, today)
+        buildSeededDb(base, today, extra)
         for (const f of fs.readdirSync(CACHE_DIR)) {
-          if (!f.startsWith(key) && f !== 'build.lock') fs.rmSync(path.join(CACHE_DIR, f), { force: true, recursive: true })
+          if (!f.startsWith(key) && f !== 'build.lock' && !f.startsWith('modules-')) fs.rmSync(path.join(CACHE_DIR, f), { force: true, recursive: true })
         }
       }
     } finally {
@@ -307,6 +321,8 @@ export interface TrytonServerOptions {
    * user) whose opportunity descriptions read "<seeded> (<name>)".
    */
   extraDatabases?: string[]
+  /** Modules from this repository (tryton/modules) to install too, e.g. Countersign's own. */
+  extraModules?: string[]
 }
 
 function checkDatabaseName(name: string): void {
@@ -326,15 +342,17 @@ function copyAsExtraDatabase(base: string, dir: string, name: string): void {
 }
 
 export async function startTrytonServer(options: TrytonServerOptions = {}): Promise<TrytonTestServer> {
-  const extra = options.extraDatabases ?? []
-  extra.forEach(checkDatabaseName)
-  if (new Set(extra).size !== extra.length) throw new Error('Each extra database needs its own name.')
+  const extraDatabases = options.extraDatabases ?? []
+  extraDatabases.forEach(checkDatabaseName)
+  if (new Set(extraDatabases).size !== extraDatabases.length) throw new Error('Each extra database needs its own name.')
   ensureTryton()
-  const { base, seed } = await seededDb()
+  fs.mkdirSync(CACHE_DIR, { recursive: true })
+  const extra = options.extraModules?.length ? { names: options.extraModules, modules: prepareExtraModules(options.extraModules, CACHE_DIR) } : undefined
+  const { base, seed } = await seededDb(extra)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'countersign-tryton-run-'))
   fs.copyFileSync(`${base}.sqlite`, path.join(dir, `${DB_NAME}.sqlite`))
   try {
-    for (const name of extra) copyAsExtraDatabase(base, dir, name)
+    for (const name of extraDatabases) copyAsExtraDatabase(base, dir, name)
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true })
     throw e
@@ -353,7 +371,7 @@ export async function startTrytonServer(options: TrytonServerOptions = {}): Prom
         // max_attempt: a low limit keeps the rate-limit test short.
         `[session]\nmax_attempt = 2\n`
     )
-    const proc = spawn(TRYTOND, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONWARNINGS: 'ignore' } })
+    const proc = spawn(TRYTOND, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONWARNINGS: 'ignore', ...pythonPathEnv(extra) } })
     live.add(proc)
     const append = (b: Buffer): void => {
       logText = (logText + b.toString('utf8')).slice(-20_000)
@@ -390,7 +408,7 @@ export async function startTrytonServer(options: TrytonServerOptions = {}): Prom
     throw new Error(`trytond did not start on 127.0.0.1:\n${logText.slice(-4000)}`)
   }
   const running = child
-  const databases = [DB_NAME, ...extra]
+  const databases = [DB_NAME, ...extraDatabases]
   const rpcUrl = (database: string): string => {
     if (!databases.includes(database)) throw new Error(`This test server has no database "${database}" (it has ${databases.join(', ')}).`)
     return `${url}/${database}/`

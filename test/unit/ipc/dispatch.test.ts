@@ -50,7 +50,9 @@ const VALID: { [K in RequestName]: RequestInput<K> } = {
   'providers.listModels': { profileId: 'p1' },
   'providers.testConnection': { profileId: 'p1' },
   'providers.conversationProfile': { conversationId: 'c1' },
-  'providers.setConversationProfile': { conversationId: 'c1', profileId: 'p1' }
+  'providers.setConversationProfile': { conversationId: 'c1', profileId: 'p1' },
+  'admin.getPolicy': {},
+  'admin.savePolicy': { policy: { abilities: { send_message: { confirmation: 'deny' } } } }
 }
 
 /** A value of a different JSON type than `value`. */

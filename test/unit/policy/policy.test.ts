@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { crmAbilities } from '../../../src/main/abilities/crm-abilities'
-import { evaluatePolicy, type AdminRule, type PolicyInput } from '../../../src/main/policy/policy'
+import { evaluatePolicy, type AdminLayer, type AdminRule, type PolicyInput } from '../../../src/main/policy/policy'
 import { SettingsService } from '../../../src/main/settings/settings'
 import { createNodeStoreFactory } from '../../../src/main/storage/node-store'
 import { DEFAULT_EXPIRY_HOURS } from '../../../src/main/actions/ledger'
@@ -16,7 +16,7 @@ const SEVERITY: Record<Decision, number> = { allow: 0, ask: 1, deny: 2 }
 const SETTINGS: ConfirmationSetting[] = ['default', 'always', 'never']
 const SOURCE = 'IT policy'
 
-type AdminCase = { label: string; admin: PolicyInput['admin'] | undefined; ruleFor: (ability: string) => AdminRule | undefined }
+type AdminCase = { label: string; admin: AdminLayer | undefined; ruleFor: (ability: string) => AdminRule | undefined }
 
 function adminCases(): AdminCase[] {
   const cases: AdminCase[] = [
@@ -33,7 +33,7 @@ function adminCases(): AdminCase[] {
   return cases
 }
 
-function adminFor(c: AdminCase, ability: string): PolicyInput['admin'] | undefined {
+function adminFor(c: AdminCase, ability: string): AdminLayer | undefined {
   if (c.label.startsWith('admin rule ') && !c.label.includes('over')) return { source: SOURCE, rules: { [ability]: c.ruleFor(ability)! } }
   if (c.label === 'admin rule allow over defaultRule deny') return { source: SOURCE, rules: { [ability]: 'allow' }, defaultRule: 'deny' }
   if (c.label === 'admin rule deny over defaultRule allow') return { source: SOURCE, rules: { [ability]: 'deny' }, defaultRule: 'allow' }

@@ -9,6 +9,7 @@ import {
   type CrmSession,
   type Credentials,
   type FieldValue,
+  type OrganisationPolicyRead,
   type OutgoingMessage,
   type OverdueInvoice,
   type PlannedWrite,
@@ -103,6 +104,14 @@ class SampleSession implements CrmSession {
 
   setAutomation(id: string, active: boolean, expectedVersion: string, idempotencyKey: string): Promise<WriteResult> {
     return this.server.setAutomation(this.#token, id, active, expectedVersion, idempotencyKey)
+  }
+
+  organisationPolicy(): Promise<OrganisationPolicyRead> {
+    return this.server.organisationPolicy(this.#token)
+  }
+
+  saveOrganisationPolicy(document: unknown): Promise<void> {
+    return this.server.setOrganisationPolicy(this.#token, document)
   }
 
   reconcile(idempotencyKey: string): Promise<Reconciliation> {

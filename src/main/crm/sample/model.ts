@@ -21,7 +21,9 @@ export const PERMISSIONS = [
   'deal.all_teams',
   'message.send',
   'automation.read',
-  'automation.switch'
+  'automation.switch',
+  /** Edits the organisation's Countersign policy (the Administration screen). */
+  'organisation.admin'
 ] as const
 export type Permission = (typeof PERMISSIONS)[number]
 
@@ -113,7 +115,12 @@ export const workspaceSchema = z.object({
   outbox: z.array(outboxSchema),
   applied: z.record(z.string(), appliedSchema),
   effects: z.array(effectSchema),
-  nextId: z.record(z.string(), z.number().int().positive())
+  nextId: z.record(z.string(), z.number().int().positive()),
+  /** The organisation's Countersign policy, as its administrator saved it (checked on save). */
+  organisationPolicy: z
+    .object({ document: z.unknown(), updatedAt: z.string(), updatedBy: z.string() })
+    .nullable()
+    .optional()
 })
 export type WorkspaceData = z.infer<typeof workspaceSchema> & {
   records: Record<RecordType, StoredRecord[]>

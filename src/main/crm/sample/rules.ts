@@ -6,10 +6,11 @@
 //                 unless the user holds `deal.all_teams`
 //   messages:     `message.send`; plus reading the record a message is about (checked by the server)
 //   automations:  `automation.read` to see them, `automation.switch` to switch them on or off
+//   organisation: `organisation.admin` to change the organisation's Countersign policy
 import type { FieldValue, RecordType } from '../types'
 import type { SampleUser } from './model'
 
-export type Verb = 'read' | 'create' | 'update' | 'send' | 'switch'
+export type Verb = 'read' | 'create' | 'update' | 'send' | 'switch' | 'administer'
 
 export type Subject =
   /** A record type as a whole: may the user read / create / update records of this type at all? */
@@ -18,6 +19,8 @@ export type Subject =
   | { kind: 'record'; type: RecordType; id: string; fields: Record<string, FieldValue> }
   | { kind: 'messages' }
   | { kind: 'automations' }
+  /** The organisation's Countersign policy. */
+  | { kind: 'organisation' }
 
 export type Decision = { allowed: true } | { allowed: false; reason: string }
 
@@ -43,5 +46,7 @@ export function can(user: SampleUser, verb: Verb, subject: Subject): Decision {
       if (verb === 'read') return has('automation.read') ? ALLOW : refuse(user, 'see automations')
       if (verb === 'switch') return has('automation.switch') ? ALLOW : refuse(user, 'switch automations on or off')
       return refuse(user, `${verb} automations`)
+    case 'organisation':
+      return verb === 'administer' && has('organisation.admin') ? ALLOW : refuse(user, "change the organisation's Countersign policy")
   }
 }

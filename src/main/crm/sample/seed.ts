@@ -36,12 +36,16 @@ const SALES_MANAGER: Permission[] = [
   'message.send', 'automation.read', 'automation.switch'
 ]
 
-const SEED_USERS: SampleUser[] = [
+/** Administers Countersign for the company; reads the CRM but changes nothing in it. */
+const ADMINISTRATOR: Permission[] = ['account.read', 'contact.read', 'organisation.admin']
+
+export const SEED_USERS: SampleUser[] = [
   { id: 'u-rita', login: 'rita', name: 'Rita Alvarez', role: 'Sales rep', team: 'East', email: 'rita.alvarez@harborpine.example.com', permissions: SALES_REP },
   { id: 'u-theo', login: 'theo', name: 'Theo Park', role: 'Sales rep', team: 'East', email: 'theo.park@harborpine.example.com', permissions: SALES_REP },
   { id: 'u-sam', login: 'sam', name: 'Sam Whitaker', role: 'Sales rep', team: 'West', email: 'sam.whitaker@harborpine.example.com', permissions: SALES_REP },
   { id: 'u-frank', login: 'frank', name: 'Frank Osei', role: 'Finance', team: null, email: 'frank.osei@harborpine.example.com', permissions: FINANCE },
-  { id: 'u-maria', login: 'maria', name: 'Maria Chen', role: 'Sales manager', team: null, email: 'maria.chen@harborpine.example.com', permissions: SALES_MANAGER }
+  { id: 'u-maria', login: 'maria', name: 'Maria Chen', role: 'Sales manager', team: null, email: 'maria.chen@harborpine.example.com', permissions: SALES_MANAGER },
+  { id: 'u-ada', login: 'ada', name: 'Ada Brooks', role: 'Administrator', team: null, email: 'ada.brooks@harborpine.example.com', permissions: ADMINISTRATOR }
 ]
 
 /** The people offered by the sign-in picker. */

@@ -21,7 +21,9 @@ import { FIELDS, RECORD_TYPES } from '../types'
 import { ID_PREFIX, versionOf, type SampleUser, type StoredAutomation, type StoredRecord, type WorkspaceData } from './model'
 import { checkWhere, clampLimit, findRecord, matches, nameOf, readable, show, toCrmRecord, TYPE_NAME, validateFields } from './records'
 import { can, type Decision } from './rules'
-import { createSeedWorkspace, isoDate } from './seed'
+import { parseOrgPolicy } from '../../../shared/org-policy'
+import type { OrganisationPolicyRead } from '../types'
+import { createSeedWorkspace, isoDate, SEED_USERS } from './seed'
 import { WorkspaceFile, type Recovery } from './store'
 
 export interface SampleServerOptions {
@@ -85,6 +87,12 @@ export class SampleWorkspaceServer {
     const file = new WorkspaceFile(dataDir)
     const { data, recovery } = await file.open(() => createSeedWorkspace(now()))
     if (recovery) onRecovery(recovery)
+    // People added to the seed since this workspace was created (the administrator) join it.
+    const missing = SEED_USERS.filter((u) => !data.users.some((x) => x.id === u.id || x.login === u.login))
+    if (missing.length > 0) {
+      data.users.push(...missing.map((u) => ({ ...u, permissions: [...u.permissions] })))
+      await file.save(data)
+    }
     return new SampleWorkspaceServer(file, data, recovery, now, onRecovery)
   }
 
@@ -292,6 +300,45 @@ export class SampleWorkspaceServer {
       a.active = active
       this.touch(a, user)
       return { summary: `Automation "${a.name}" switched ${active ? 'on' : 'off'}` }
+    })
+  }
+
+  // ── the organisation's Countersign policy ───────────────────────────────────────────────
+
+  /** Every signed-in user may read the policy (the app needs it); administrators also get the directory. */
+  organisationPolicy(token: string): Promise<OrganisationPolicyRead> {
+    return this.read(token, (ws, user) => {
+      const admin = can(user, 'administer', { kind: 'organisation' }).allowed
+      const stored = ws.organisationPolicy ?? null
+      return {
+        status: 'found',
+        document: stored?.document ?? {},
+        updatedBy: stored ? (ws.users.find((u) => u.id === stored.updatedBy)?.name ?? stored.updatedBy) : null,
+        updatedAt: stored?.updatedAt ?? null,
+        canEdit: admin,
+        editedIn: 'Countersign: Administration (the workspace administrator)',
+        ...(admin
+          ? {
+              directory: {
+                users: ws.users.map((u) => ({ login: u.login, name: u.name })),
+                groups: [...new Set(ws.users.flatMap((u) => toSessionUser(u).groups))].sort()
+              }
+            }
+          : {})
+      }
+    })
+  }
+
+  /** Only the workspace's administrators may change the policy, and only to a valid one. */
+  setOrganisationPolicy(token: string, document: unknown): Promise<void> {
+    return this.run(async () => {
+      const user = this.userFor(this.data, token)
+      refuseUnless(can(user, 'administer', { kind: 'organisation' }))
+      const parsed = parseOrgPolicy(document)
+      if (!parsed.ok) throw new CrmError('invalid', `Not a valid Countersign policy: ${parsed.error}`)
+      const next = structuredClone(this.data)
+      next.organisationPolicy = { document: parsed.policy, updatedAt: this.now().toISOString(), updatedBy: user.id }
+      await this.persist(next)
     })
   }
 

@@ -12,6 +12,7 @@ import {
   type CrmSchema,
   type CrmSession,
   type FieldValue,
+  type OrganisationPolicyRead,
   type OutgoingMessage,
   type OverdueInvoice,
   type PlannedWrite,
@@ -31,6 +32,7 @@ import { resolveRecipients } from './recipients'
 import { STAGE_BUTTON, TRYTON_SCHEMA, stageConsequences } from './stages'
 import type { TrytonTransport } from './transport'
 import { dealValues, partyValues } from './values'
+import { readTrytonPolicy } from './organisation-policy'
 
 export interface TrytonSessionInit {
   transport: TrytonTransport
@@ -292,6 +294,11 @@ export class TrytonSession implements CrmSession {
     }
     const summary = steps.length ? `Automation ${name} switched ${active ? 'on' : 'off'}.` : `Automation ${name} was already ${active ? 'on' : 'off'}.`
     return { summary }
+  }
+
+  /** The Countersign module's policy, read with this user's session (see organisation-policy.ts). */
+  organisationPolicy(): Promise<OrganisationPolicyRead> {
+    return readTrytonPolicy((method, params) => this.transport.call(method, params), this.context)
   }
 
   async reconcile(idempotencyKey: string): Promise<Reconciliation> {

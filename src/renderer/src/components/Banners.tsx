@@ -38,6 +38,22 @@ export function DemoBanner() {
   )
 }
 
+/** An administrator's policy could not be used: everything asks until it is fixed. Never silent. */
+export function PolicyProblemBanner({ problems }: { problems: { source: string; location: string; error: string }[] }) {
+  return (
+    <div className="banner banner--warning" data-testid="policy-problem" role="alert">
+      <div className="banner__body">
+        <p className="banner__title">An organisation policy could not be used: everything asks first</p>
+        {problems.map((p) => (
+          <p key={`${p.source}|${p.location}`}>
+            The policy from {p.source} ({p.location}) is not valid: {p.error}. Until it is fixed, every action waits for your approval.
+          </p>
+        ))}
+      </div>
+    </div>
+  )
+}
+
 /** The headless host's connection is not open: reconnecting, or what the user must do. */
 export function DisconnectedBanner({ status }: { status: 'closed' | 'refused' | 'gone' }) {
   const dispatch = useAppDispatch()

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react'
 import type { ConsentRecord, ConsentText, GenerationSettings, ProviderKind, ProviderProfileView, ProviderView } from '../../../shared/domain'
+import type { OrganisationView } from '../../../shared/org-policy'
 import { errorMessage } from '../api/errors'
 import { useBusyTask } from '../hooks/useBusyTask'
 import { useAppDispatch } from '../store/hooks'
@@ -36,20 +37,29 @@ export function ProviderProfileForm({
   provider,
   onNeedsConsent,
   onSaved,
-  onCancelEdit
+  onCancelEdit,
+  organisation
 }: {
   editing: ProviderProfileView | null
   provider: ProviderView
   onNeedsConsent: (consent: ConsentText) => void
   onSaved: (record: ConsentRecord | null, name: string) => void
   onCancelEdit: () => void
+  /** The organisation's provider rules: only what they allow is offered; a preset fixes the choice. */
+  organisation?: OrganisationView
 }) {
   const dispatch = useAppDispatch()
-  const initialKind: RealKind = editing && editing.kind !== 'demo' ? editing.kind : 'openai'
+  const preset = organisation?.providers.preset ?? null
+  const offered = organisation ? KINDS.filter((k) => organisation.providers.kinds.includes(k.kind)) : KINDS
+  const initialKind: RealKind = preset
+    ? (preset.kind as RealKind)
+    : editing && editing.kind !== 'demo' && offered.some((k) => k.kind === editing.kind)
+      ? editing.kind
+      : (offered[0]?.kind ?? 'openai')
   const [kind, setKind] = useState<RealKind>(initialKind)
   const [label, setLabel] = useState(editing?.label ?? '')
-  const [model, setModel] = useState(editing?.model ?? defaultModel(initialKind))
-  const [baseURL, setBaseURL] = useState(editing?.baseURL ?? '')
+  const [model, setModel] = useState(preset ? preset.model : (editing?.model ?? defaultModel(initialKind)))
+  const [baseURL, setBaseURL] = useState(preset ? (preset.baseURL ?? '') : (editing?.baseURL ?? ''))
   const [apiKey, setApiKey] = useState('')
   const [openaiApi, setOpenaiApi] = useState<'responses' | 'chat'>(editing?.api ?? 'responses')
   const [organization, setOrganization] = useState(editing?.organization ?? '')
@@ -128,10 +138,15 @@ export function ProviderProfileForm({
   return (
     <form className="form panel panel--flat" onSubmit={submit} noValidate data-testid="provider-form">
       <h3 className="panel__title">{editing ? `Edit ${editing.label}` : provider.profiles?.length ? 'Add another AI provider' : 'Choose an AI provider'}</h3>
+      {preset && (
+        <p className="hint" data-testid="provider-preset">
+          Your organisation uses this provider for everyone (set by {preset.setBy}). Continue to see what is sent to it and to agree.
+        </p>
+      )}
       <label className="field">
         <span className="field__label">Provider</span>
-        <select className="select" data-testid="provider-kind" value={kind} onChange={(e) => changeKind(e.target.value as RealKind)}>
-          {KINDS.map((k) => (
+        <select className="select" data-testid="provider-kind" value={kind} disabled={preset !== null} onChange={(e) => changeKind(e.target.value as RealKind)}>
+          {offered.map((k) => (
             <option key={k.kind} value={k.kind}>
               {k.label}
             </option>
@@ -146,7 +161,7 @@ export function ProviderProfileForm({
       </label>
       <label className="field">
         <span className="field__label">Model</span>
-        <input className="input" data-testid="provider-model" list="provider-model-options" value={model} onChange={(e) => setModel(e.target.value)} />
+        <input className="input" data-testid="provider-model" list="provider-model-options" value={model} readOnly={preset !== null} onChange={(e) => setModel(e.target.value)} />
         <datalist id="provider-model-options" data-testid="provider-model-options">
           {(models ?? []).map((m) => (
             <option key={m} value={m} />

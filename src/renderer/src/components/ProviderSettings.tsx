@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import type { ConsentRecord, ConsentText, ProviderProfileView, ProviderView } from '../../../shared/domain'
+import type { OrganisationView } from '../../../shared/org-policy'
 import { useBusyTask } from '../hooks/useBusyTask'
 import { formatDateTime } from '../format'
 import { useAppDispatch } from '../store/hooks'
@@ -10,7 +11,7 @@ import { ProviderProfileForm } from './ProviderProfileForm'
 /** Settings → AI provider: what is in use, the saved profiles, and the form that adds or edits one.
  *  Nothing here changes the provider in use until main says so (after consent, or when consent
  *  for that endpoint is already on record). */
-export function ProviderSettings({ provider }: { provider: ProviderView }) {
+export function ProviderSettings({ provider, organisation }: { provider: ProviderView; organisation?: OrganisationView }) {
   const dispatch = useAppDispatch()
   const { busy, error, run } = useBusyTask()
   const [consent, setConsent] = useState<ConsentText | null>(null)
@@ -192,7 +193,21 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
         </div>
       )}
 
-      {consent ? (
+      {organisation && organisation.providers.rules.length > 0 && (
+        <ul className="source-list" data-testid="provider-rules">
+          {organisation.providers.rules.map((rule) => (
+            <li key={rule} className="lock-note">
+              <span aria-hidden="true">🔒</span> {rule}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {organisation && organisation.providers.kinds.length === 0 ? (
+        <p className="muted" data-testid="provider-none-allowed">
+          Your organisation&rsquo;s rules allow no AI provider here; only the offline demo assistant can be used.
+        </p>
+      ) : consent ? (
         <ConsentScreen
           consent={consent}
           onCancel={() => setConsent(null)}
@@ -216,6 +231,7 @@ export function ProviderSettings({ provider }: { provider: ProviderView }) {
             setEditing(null)
             setFormKey((k) => k + 1)
           }}
+          organisation={organisation}
         />
       )}
     </div>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { useBusyTask } from '../hooks/useBusyTask'
 import type { AppState, ConfirmationSetting, Decision, PolicyRow } from '../../../shared/domain'
+import type { OrganisationView } from '../../../shared/org-policy'
 import { errorMessage } from '../api/errors'
 import { hostOf } from '../format'
 import { useAppDispatch, useAppSelector } from '../store/hooks'
@@ -44,13 +45,20 @@ export function Settings({ app, section }: { app: AppState; section?: 'accounts'
             <section className="settings__section">
               <h2 className="settings__title">Approval expiry</h2>
               <p className="muted">A request you have not approved within this time expires and is never run.</p>
-              {settings.view && <ExpirySetting hours={settings.view.expiryHours} />}
+              {settings.view?.organisation?.maxApprovalHours && (
+                <p className="lock-note" data-testid="expiry-limit">
+                  <span aria-hidden="true">🔒</span> At most {settings.view.organisation.maxApprovalHours.hours} hours: set by {settings.view.organisation.maxApprovalHours.setBy}
+                </p>
+              )}
+              {settings.view && <ExpirySetting hours={settings.view.expiryHours} max={settings.view.organisation?.maxApprovalHours?.hours ?? 336} />}
             </section>
 
             <section className="settings__section">
               <h2 className="settings__title">AI provider</h2>
-              <ProviderSettings provider={app.provider} />
+              <ProviderSettings provider={app.provider} organisation={settings.view?.organisation} />
             </section>
+
+            {settings.view?.organisation && <OrganisationSources organisation={settings.view.organisation} />}
           </>
         )}
 
@@ -59,6 +67,34 @@ export function Settings({ app, section }: { app: AppState; section?: 'accounts'
           <Accounts app={app} startAdding={section === 'accounts'} />
         </section>
       </div>
+    </section>
+  )
+}
+
+/** Where the administrators' rules come from, and whether each could be used. */
+function OrganisationSources({ organisation }: { organisation: OrganisationView }) {
+  return (
+    <section className="settings__section" data-testid="organisation-sources">
+      <h2 className="settings__title">Organisation policy</h2>
+      <p className="muted">Rules your administrators set. You can make them stricter for yourself, never looser.</p>
+      <ul className="source-list">
+        {organisation.sources.length === 0 && <li className="muted">No administrator sets rules for Countersign here.</li>}
+        {organisation.sources.map((source) => (
+          <li key={source.kind} data-testid={`policy-source-${source.kind}`} data-status={source.status}>
+            <strong>{source.kind === 'it' ? 'IT department' : 'CRM administrator'}</strong>{' '}
+            {source.status === 'active'
+              ? `— in effect (${source.location})`
+              : source.status === 'none'
+                ? `— no policy: ${source.detail ?? ''}`
+                : `— not valid, so everything asks: ${source.detail ?? ''} (${source.location})`}
+          </li>
+        ))}
+      </ul>
+      {organisation.looseningLockedBy && (
+        <p className="lock-note" data-testid="loosening-locked">
+          <span aria-hidden="true">🔒</span> Turning confirmation off for changes is not allowed by {organisation.looseningLockedBy}.
+        </p>
+      )}
     </section>
   )
 }
@@ -93,9 +129,18 @@ function PolicyRowView({ row }: { row: PolicyRow }) {
   const dispatch = useAppDispatch()
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const [confirmOff, setConfirmOff] = useState(false)
   const locked = row.lockedBy !== null
+  const mayTurnOff = row.mayTurnOff !== false
+
+  const choose = (setting: ConfirmationSetting) => {
+    // Turning confirmation off for a change is said out loud before it happens.
+    if (setting === 'never' && row.ability.effect === 'write') setConfirmOff(true)
+    else void change(setting)
+  }
 
   const change = async (setting: ConfirmationSetting) => {
+    setConfirmOff(false)
     setBusy(true)
     setError(null)
     try {
@@ -123,16 +168,39 @@ function PolicyRowView({ row }: { row: PolicyRow }) {
           value={row.setting}
           disabled={locked || busy}
           aria-label={`Require confirmation for ${row.ability.title}`}
-          onChange={(e) => change(e.target.value as ConfirmationSetting)}
+          onChange={(e) => choose(e.target.value as ConfirmationSetting)}
         >
           <option value="default">Default</option>
           <option value="always">Always ask</option>
-          <option value="never">Never ask</option>
+          <option value="never" disabled={!mayTurnOff}>
+            Never ask
+          </option>
         </select>
         {locked && (
           <span className="lock-note" data-testid={`locked-${row.ability.name}`}>
             <span aria-hidden="true">🔒</span> Set by {row.lockedBy}
           </span>
+        )}
+        {!locked && !mayTurnOff && row.ability.effect === 'write' && (
+          <span className="lock-note" data-testid={`no-loosen-${row.ability.name}`}>
+            <span aria-hidden="true">🔒</span> &ldquo;Never ask&rdquo; is not allowed by your organisation
+          </span>
+        )}
+        {confirmOff && (
+          <div className="confirm-panel" role="alertdialog" aria-label={`Turn confirmation off for ${row.ability.title}?`} data-testid={`confirm-off-${row.ability.name}`}>
+            <p>
+              With &ldquo;Never ask&rdquo;, the assistant will do this without showing you a card first: <strong>{row.ability.summary}</strong> It acts
+              as soon as it decides to, with your CRM permissions.
+            </p>
+            <div className="form__actions">
+              <button type="button" className="button button--small button--danger" data-testid={`confirm-off-yes-${row.ability.name}`} onClick={() => void change('never')}>
+                Turn confirmation off
+              </button>
+              <button type="button" className="button button--small" data-testid={`confirm-off-no-${row.ability.name}`} onClick={() => setConfirmOff(false)}>
+                Keep asking
+              </button>
+            </div>
+          </div>
         )}
         {error && (
           <span className="field-error" role="alert">
@@ -142,7 +210,7 @@ function PolicyRowView({ row }: { row: PolicyRow }) {
       </td>
       <td>
         <span className={`decision decision--${row.decision}`} data-testid={`decision-${row.ability.name}`}>
-          {DECISION_TEXT[row.decision]}
+          {row.off ? 'Switched off' : DECISION_TEXT[row.decision]}
         </span>
         <span className="policy-table__reason">{row.reason}</span>
       </td>
@@ -150,7 +218,7 @@ function PolicyRowView({ row }: { row: PolicyRow }) {
   )
 }
 
-function ExpirySetting({ hours }: { hours: number }) {
+function ExpirySetting({ hours, max }: { hours: number; max: number }) {
   const dispatch = useAppDispatch()
   const [value, setValue] = useState(String(hours))
   const [busy, setBusy] = useState(false)
@@ -178,7 +246,7 @@ function ExpirySetting({ hours }: { hours: number }) {
           className="input input--narrow"
           type="number"
           min={1}
-          max={336}
+          max={max}
           step={1}
           data-testid="expiry-hours"
           value={value}

@@ -123,6 +123,16 @@ export function Sidebar({ app }: { app: AppState }) {
             {waiting}
           </span>
         </button>
+        {app.organisation?.administrator && (
+          <button
+            type="button"
+            className={`nav-item${view.kind === 'administration' ? ' is-selected' : ''}`}
+            data-testid="nav-administration"
+            onClick={() => dispatch(viewSelected({ kind: 'administration' }))}
+          >
+            <span>Administration</span>
+          </button>
+        )}
         <button
           type="button"
           className={`nav-item${view.kind === 'settings' ? ' is-selected' : ''}`}

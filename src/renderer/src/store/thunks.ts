@@ -214,6 +214,18 @@ export const setConversationProfile = createAppThunk(
   }
 )
 
+/** The organisation policy stored in the CRM, for its administrator. */
+export const loadAdminPolicy = createAppThunk('admin/load', async (_: void, { extra }) => {
+  return await extra.api.requests['admin.getPolicy']({})
+})
+
+export const saveAdminPolicy = createAppThunk('admin/save', async (input: RequestInput<'admin.savePolicy'>, { dispatch, extra }) => {
+  const view = await extra.api.requests['admin.savePolicy'](input)
+  // The new rules apply to this user too: what Settings shows has changed.
+  await dispatch(loadSettings())
+  return view
+})
+
 /** After the transport came back: everything main may have changed meanwhile. */
 /** After the client gave up looking for the headless host: look again. */
 export const retryConnection = createAppThunk('connection/retry', async (_: void, { extra }) => {
