@@ -1,0 +1,2 @@
+export { ApprovalCard } from './ApprovalCard'
+export { STATE, recordTypeLabel } from './labels'
