@@ -14,6 +14,7 @@ import type { CrmConnector } from './crm/types'
 import { FanOutEventSink } from './ipc/events'
 import type { Handlers } from './ipc/dispatch'
 import type { Notifier } from './notify/types'
+import { openExternalLink } from './links/external-link'
 import { evaluatePolicy, type PolicyInput } from './policy/policy'
 import type { ProviderService } from './providers/types'
 import type { SecretStore } from './secrets/types'
@@ -35,6 +36,8 @@ export interface AppAdapters {
   accessRule?: () => AccessRule | null
   checkpoint?: AssistantDeps['checkpoint']
   sweepIntervalMs?: number
+  /** Opens a checked https link in the system browser (Electron). Absent in the headless host. */
+  openExternal?: (url: string) => Promise<void>
 }
 
 export type CountersignApp = ReturnType<typeof createApp>
@@ -124,6 +127,7 @@ export function createApp(adapters: AppAdapters) {
 
   const handlers: Handlers = {
     'app.getState': async () => appState(),
+    'app.openExternal': ({ url }) => openExternalLink(url, adapters.openExternal),
     'conversations.list': async () => {
       const userId = currentUserId()
       return userId ? conversations.list(userId).map(summaryOf) : []

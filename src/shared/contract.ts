@@ -20,6 +20,16 @@ const ok = z.object({ ok: z.literal(true) })
 
 export const requests = {
   'app.getState': { input: z.object({}).strict(), output: appStateSchema },
+  /** A link from an answer, confirmed by the user. Main checks it (https only) and opens it, or,
+   *  in the headless host, returns the checked address for the browser tab to open. */
+  'app.openExternal': {
+    input: z.object({ url: z.string().min(1).max(2000) }).strict(),
+    output: z.discriminatedUnion('outcome', [
+      z.object({ outcome: z.literal('opened') }),
+      z.object({ outcome: z.literal('open_in_browser'), url: z.string() }),
+      z.object({ outcome: z.literal('refused'), reason: z.string() })
+    ])
+  },
 
   'conversations.list': { input: z.object({}).strict(), output: z.array(conversationSummarySchema) },
   'conversations.get': { input: z.object({ conversationId: id }).strict(), output: conversationSchema },

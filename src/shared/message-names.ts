@@ -5,6 +5,7 @@ import type { EventName, RequestName } from './contract'
 
 const REQUESTS = {
   'app.getState': true,
+  'app.openExternal': true,
   'conversations.list': true,
   'conversations.get': true,
   'conversations.create': true,

@@ -1,6 +1,6 @@
 // Composition root for the Electron app. The only place that decides Electron's adapters:
 // electron-store, keytar, OS notifications, the window.
-import { app, BrowserWindow, ipcMain, Notification, session } from 'electron'
+import { app, BrowserWindow, ipcMain, Notification, session, shell } from 'electron'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createApp } from '../app'
@@ -47,7 +47,9 @@ if (!app.requestSingleInstanceLock()) {
       notifier: { actionWaiting: (input) => notifier.actionWaiting(input), setBadge: (n) => notifier.setBadge(n) },
       connectors: { sample: new SampleConnector(sample), tryton: new TrytonConnector() },
       providers: new DefaultProviderService({ stores, secrets, clock }),
-      sampleUsers: listSampleUsers
+      sampleUsers: listSampleUsers,
+      // Only ever called with an address openExternalLink has checked (https, no credentials).
+      openExternal: (url) => shell.openExternal(url)
     })
     const notifier = new ElectronNotifier({ Notification, app }, () => window, core.events)
     registerIpc({ ipcMain, handlers: core.handlers, window: () => window, expectedOrigin })

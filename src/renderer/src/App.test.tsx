@@ -1,5 +1,5 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { action, appState, assistantEntry, conversation, signedOut, toolEntry, userEntry } from './test/fixtures'
 import { createFakeApi } from './test/fakeApi'
 import { flush, renderWithStore, setup } from './test/render'
@@ -8,6 +8,7 @@ import { loadAppState } from './store/thunks'
 import type { Entry } from '../../shared/domain'
 
 afterEach(cleanup)
+beforeEach(() => localStorage.clear())
 
 async function start(fake = createFakeApi()) {
   const { store } = setup(fake)
@@ -78,7 +79,7 @@ describe('main layout', () => {
   it('shows the demo banner with its examples, and access denied instead of the chat', async () => {
     const { fake } = await start()
     const banner = screen.getByTestId('demo-banner')
-    expect(banner.textContent).toContain('It is not an AI model. Connect a real AI provider in Settings.')
+    expect(banner.textContent).toContain('It is not an AI model.')
     expect(banner.textContent).toContain('Show overdue invoices')
     await act(async () => fake.emit('app.changed', appState({ allowed: false, accessReason: 'Your administrator has not enabled Countersign for you.' })))
     expect(screen.getByTestId('access-denied').textContent).toContain('Your administrator has not enabled Countersign for you.')
@@ -92,7 +93,8 @@ describe('main layout', () => {
     })
     await start(fake)
     const items = screen.getAllByTestId('conversation-item')
-    expect(items.map((i) => i.textContent)).toEqual(['Invoices', 'Deals this week'])
+    expect(items.map((i) => i.querySelector('.conversation-item__title')!.textContent)).toEqual(['Invoices', 'Deals this week'])
+    expect(items[0].textContent).toContain('Working')
     expect(items[0].getAttribute('data-status')).toBe('running')
     expect(screen.getByTestId('inbox-count').textContent).toBe('2')
     await act(async () => fake.emit('action.changed', action({ id: 'a1', state: 'approved' })))
@@ -260,5 +262,116 @@ describe('connection', () => {
       store.dispatch({ type: 'connection/connectionChanged', payload: 'open' })
     })
     expect(screen.queryByTestId('disconnected-banner')).toBeNull()
+  })
+})
+
+describe('everyday comforts', () => {
+  it('a demo example fills the composer; hiding the banner is remembered across a restart', async () => {
+    const { store } = await start()
+    fireEvent.click(screen.getAllByTestId('demo-example')[0])
+    expect((screen.getByTestId('composer-input') as HTMLTextAreaElement).value).toBe('Show overdue invoices')
+    expect(store.getState().ui.drafts['']).toBe('Show overdue invoices')
+    fireEvent.click(screen.getByTestId('demo-banner-hide'))
+    expect(screen.queryByTestId('demo-banner')).toBeNull()
+    await flush()
+    cleanup()
+    await start()
+    expect(screen.queryByTestId('demo-banner')).toBeNull()
+  })
+
+  it('the theme choice applies to the page and is remembered', async () => {
+    await start()
+    expect(document.documentElement.dataset.theme).toBe('system')
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('nav-settings'))
+      await flush()
+    })
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('theme-dark'))
+      await flush()
+    })
+    expect(document.documentElement.dataset.theme).toBe('dark')
+    cleanup()
+    await start()
+    expect(document.documentElement.dataset.theme).toBe('dark')
+  })
+
+  it('keyboard: Ctrl+Shift+E opens the inbox, Ctrl+, Settings, ? the shortcuts sheet; Ctrl+K focuses search', async () => {
+    const { store } = await start()
+    await act(async () => {
+      fireEvent.keyDown(window, { key: 'E', ctrlKey: true, shiftKey: true })
+      await flush()
+    })
+    expect(store.getState().ui.view).toEqual({ kind: 'inbox' })
+    await act(async () => {
+      fireEvent.keyDown(window, { key: ',', ctrlKey: true })
+      await flush()
+    })
+    expect(store.getState().ui.view.kind).toBe('settings')
+    fireEvent.keyDown(document.body, { key: '?' })
+    expect(store.getState().ui.shortcutsOpen).toBe(true)
+    expect(screen.getByTestId('shortcuts-sheet').textContent).toContain('Approve the focused card')
+    fireEvent.keyDown(window, { key: 'k', ctrlKey: true })
+    expect(document.activeElement).toBe(screen.getByTestId('conversation-search'))
+  })
+
+  it('searching conversations filters by title and says when nothing matches', async () => {
+    const fake = createFakeApi({
+      'conversations.list': async () => [conversation({ id: 'c1', title: 'Overdue invoices' }), conversation({ id: 'c2', title: 'Deals this week', updatedAt: 1 })]
+    })
+    await start(fake)
+    fireEvent.change(screen.getByTestId('conversation-search'), { target: { value: 'deal' } })
+    expect(screen.getAllByTestId('conversation-item').map((i) => i.getAttribute('data-conversation-id'))).toEqual(['c2'])
+    fireEvent.change(screen.getByTestId('conversation-search'), { target: { value: 'zebra' } })
+    expect(screen.queryAllByTestId('conversation-item')).toHaveLength(0)
+    expect(screen.getByTestId('conversation-search-empty').textContent).toContain('zebra')
+  })
+
+  it('arrow keys move through the conversation list', async () => {
+    const fake = createFakeApi({
+      'conversations.list': async () => [conversation({ id: 'c1', title: 'A' }), conversation({ id: 'c2', title: 'B', updatedAt: 1 })]
+    })
+    await start(fake)
+    const [first, second] = screen.getAllByTestId('conversation-item')
+    first.focus()
+    fireEvent.keyDown(first, { key: 'ArrowDown' })
+    expect(document.activeElement).toBe(second)
+    fireEvent.keyDown(second, { key: 'ArrowUp' })
+    expect(document.activeElement).toBe(first)
+  })
+
+  it('a new card and a finished answer are announced in the live region', async () => {
+    const { fake } = await start()
+    await act(async () => fake.emit('action.changed', action({ id: 'a9', abilityTitle: 'Send an email' })))
+    expect(screen.getByTestId('live-region').textContent).toContain('New approval request: Send an email')
+    await act(async () => fake.emit('conversation.entry', { conversationId: 'c1', entry: assistantEntry('e1', 'Work', true) }))
+    await act(async () => fake.emit('conversation.entry', { conversationId: 'c1', entry: assistantEntry('e1', 'Three invoices are overdue.', false) }))
+    expect(screen.getByTestId('live-region').textContent).toContain('Three invoices are overdue.')
+  })
+
+  it('a link in an answer opens only after its address was confirmed, through main', async () => {
+    const fake = createFakeApi({
+      'conversations.get': async () => ({ ...conversation(), entries: [assistantEntry('e1', 'See [the guide](https://docs.example.com/guide).', false)] }),
+      'conversations.list': async () => [conversation()],
+      'app.openExternal': async ({ url }) => ({ outcome: 'refused' as const, reason: `Refused ${url}` })
+    })
+    await start(fake)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('conversation-item'))
+      await flush()
+    })
+    const link = screen.getByTestId('answer-link')
+    expect(link.textContent).toContain('https://docs.example.com/guide')
+    fireEvent.click(link)
+    const open = screen.getByTestId('link-open') as HTMLButtonElement
+    expect(open.disabled).toBe(true)
+    fireEvent.click(screen.getByTestId('link-confirm'))
+    expect(open.disabled).toBe(false)
+    await act(async () => {
+      fireEvent.click(open)
+      await flush()
+    })
+    expect(fake.handlers['app.openExternal']).toHaveBeenCalledWith({ url: 'https://docs.example.com/guide' })
+    expect(screen.getByTestId('link-error').textContent).toBe('Refused https://docs.example.com/guide')
   })
 })

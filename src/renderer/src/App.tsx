@@ -1,9 +1,13 @@
+import { useEffect } from 'react'
+import { useGlobalShortcuts } from './keyboard/useGlobalShortcuts'
 import { useAppDispatch, useAppSelector } from './store/hooks'
 import { loadAppState } from './store/thunks'
 import { DemoBanner, DisconnectedBanner, SessionProblemBanner } from './components/Banners'
 import { Composer } from './components/Composer'
 import { ConversationView } from './components/ConversationView'
 import { Inbox } from './components/Inbox'
+import { LiveAnnouncer } from './components/LiveAnnouncer'
+import { ShortcutsSheet } from './components/ShortcutsSheet'
 import { Settings } from './components/Settings'
 import { Sidebar } from './components/Sidebar'
 import { SignInScreen } from './components/SignIn'
@@ -15,6 +19,14 @@ export function App() {
   const connection = useAppSelector((s) => s.connection)
   // 'closed' = a connection attempt failed or an open connection dropped; the client keeps retrying.
   const disconnected = connection.status === 'closed'
+  const theme = useAppSelector((s) => s.ui.theme)
+  const signedIn = Boolean(app.state?.user)
+  useGlobalShortcuts(signedIn)
+
+  // "system" follows the OS (prefers-color-scheme); light and dark override it (styles.css).
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme
+  }, [theme])
 
   if (!app.state) {
     return (
@@ -48,12 +60,25 @@ export function App() {
 
   return (
     <div className="app">
+      <a
+        className="skip-link"
+        href="#main"
+        data-testid="skip-link"
+        onClick={(e) => {
+          e.preventDefault()
+          document.getElementById('main')?.focus()
+        }}
+      >
+        Skip to main content
+      </a>
       <Sidebar app={app.state} />
-      <main className="main">
+      <main className="main" id="main" tabIndex={-1}>
         {disconnected && <DisconnectedBanner />}
         {app.state.sessionProblem && <SessionProblemBanner problem={app.state.sessionProblem} signedIn />}
         <MainView app={app.state} />
       </main>
+      <LiveAnnouncer />
+      <ShortcutsSheet />
     </div>
   )
 }
@@ -90,7 +115,7 @@ function Home() {
     <section className="conversation conversation--home" aria-label="Start">
       <div className="conversation__scroll">
         <div className="empty-state">
-          <p className="empty-state__title">What can I help with?</p>
+          <h1 className="empty-state__title">What can I help with?</h1>
           <p className="muted">
             Ask about your CRM. Reads and searches run right away; anything that changes data waits for your approval on a card.
           </p>

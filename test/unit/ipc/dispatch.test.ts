@@ -22,6 +22,7 @@ const HASH = 'ab'.repeat(32)
 /** One valid payload per request. Typed so that a request added to the contract must be added here. */
 const VALID: { [K in RequestName]: RequestInput<K> } = {
   'app.getState': {},
+  'app.openExternal': { url: 'https://example.com/' },
   'conversations.list': {},
   'conversations.get': { conversationId: 'c1' },
   'conversations.create': {},

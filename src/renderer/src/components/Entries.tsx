@@ -4,6 +4,7 @@ import { errorMessage } from '../api/errors'
 import { formatTime } from '../format'
 import { useAppDispatch } from '../store/hooks'
 import { retryConversation } from '../store/thunks'
+import { CopyButton } from './CopyButton'
 import { SafeMarkdown } from './Markdown'
 
 type ToolEntry = Extract<Entry, { kind: 'tool' }>
@@ -31,7 +32,12 @@ export const EntryView = memo(function EntryView({ entry, conversationId }: { en
           </div>
           <div className="assistant-body">
             {entry.text ? <SafeMarkdown text={entry.text} /> : entry.streaming ? <p className="muted">Thinking…</p> : null}
-            {entry.streaming && <span className="caret" aria-label="Writing" />}
+            {entry.streaming && <span className="caret" aria-hidden="true" />}
+            {!entry.streaming && entry.text && (
+              <div className="assistant-tools">
+                <CopyButton text={() => entry.text} what="answer" />
+              </div>
+            )}
           </div>
         </div>
       )

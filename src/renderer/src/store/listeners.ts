@@ -1,12 +1,15 @@
 // Workflows that span slices. Components only dispatch what happened; these decide what to load
 // or show next.
 import { createListenerMiddleware } from '@reduxjs/toolkit'
+import { savePrefs } from '../prefs'
+import { actionChanged } from './actionsSlice'
 import { appChanged } from './appSlice'
 import { connectionChanged } from './connectionSlice'
+import { entryUpserted } from './conversationsSlice'
 import { sessionChanged } from './sessionActions'
 import { loadConversation, loadConversations, loadInbox, loadSettings, refreshAll } from './thunks'
 import type { AppDispatch, RootState, ThunkExtra } from './types'
-import { actionLinkFollowed, focusRequested, scrollTargetSet, viewSelected } from './uiSlice'
+import { actionLinkFollowed, announced, focusRequested, scrollTargetSet, viewSelected } from './uiSlice'
 
 export function createListeners(extra: ThunkExtra) {
   const listener = createListenerMiddleware({ extra })
@@ -64,6 +67,39 @@ export function createListeners(extra: ThunkExtra) {
       connectionChanged.match(action) && current.connection.status === 'open' && previous.connection.status !== 'open' && previous.connection.hasBeenOpen,
     effect: async (_action, api) => {
       await api.dispatch(refreshAll())
+    }
+  })
+
+  // Look-and-feel choices are remembered in this renderer's local storage.
+  startAppListening({
+    predicate: (_action, current, previous) =>
+      current.ui.theme !== previous.ui.theme ||
+      current.ui.demoBannerHidden !== previous.ui.demoBannerHidden ||
+      current.ui.inboxSort !== previous.ui.inboxSort,
+    effect: async (_action, api) => {
+      const { theme, demoBannerHidden, inboxSort } = api.getState().ui
+      savePrefs({ theme, demoBannerHidden, inboxSort })
+    }
+  })
+
+  // Screen readers hear of a new card and of a finished answer (live region in LiveAnnouncer).
+  startAppListening({
+    actionCreator: actionChanged,
+    effect: async (action, api) => {
+      const view = action.payload
+      const before = api.getOriginalState().actions.entities[view.id]
+      if (view.state === 'pending' && before?.state !== 'pending') {
+        api.dispatch(announced(`New approval request: ${view.abilityTitle}. ${view.card.summary}`))
+      }
+    }
+  })
+  startAppListening({
+    actionCreator: entryUpserted,
+    effect: async (action, api) => {
+      const { conversationId, entry } = action.payload
+      if (entry.kind !== 'assistant' || entry.streaming || !entry.text) return
+      const before = api.getOriginalState().conversations.entries[conversationId]?.entities[entry.id]
+      if (before?.kind === 'assistant' && before.streaming) api.dispatch(announced(`Answer: ${entry.text.slice(0, 600)}`))
     }
   })
 

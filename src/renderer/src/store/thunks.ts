@@ -173,3 +173,8 @@ export const refreshAll = createAppThunk('app/refreshAll', async (_: void, { dis
     view.kind === 'conversation' ? dispatch(loadConversation({ conversationId: view.conversationId, force: true })) : null
   ])
 })
+
+/** A confirmed link from an answer: main checks it and opens it, or says how. */
+export const openExternal = createAppThunk('app/openExternal', async (url: string, { extra }) => {
+  return await extra.api.requests['app.openExternal']({ url })
+})

@@ -104,7 +104,7 @@ export function ApprovalCard({ action, conversationLink = false, highlighted = f
       <header className="card__header">
         <div className="card__titles">
           <span className="card__eyebrow">{waiting ? 'Needs your approval' : 'Approval'}</span>
-          <h3 className="card__title">{action.abilityTitle}</h3>
+          <h2 className="card__title">{action.abilityTitle}</h2>
         </div>
         <span className={`state-pill state-pill--${words.tone}`} data-testid="card-state">
           {words.short}
