@@ -6,6 +6,7 @@ import { AbilityCatalog } from './abilities/catalog'
 import { crmAbilities } from './abilities/crm-abilities'
 import { checkAccess, type AccessRule } from './access/access'
 import { AccountService } from './accounts/accounts'
+import { queryInbox } from './actions/inbox-query'
 import { ActionLedger, toView } from './actions/ledger'
 import { Assistant, AssistantError, type AssistantDeps } from './assistant/assistant'
 import { AuditLog } from './audit/audit-log'
@@ -158,6 +159,7 @@ export function createApp(adapters: AppAdapters) {
         .sort((a, b) => b.createdAt - a.createdAt)
         .map(toView)
     },
+    'actions.inboxPage': async (input) => queryInbox(ledger, currentUserId(), input),
     'actions.forConversation': async ({ conversationId }) => {
       const conversation = conversations.get(conversationId)
       if (!conversation || conversation.userId !== currentUserId()) return []

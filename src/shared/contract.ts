@@ -16,6 +16,19 @@ import {
 } from './domain'
 
 const id = z.string().min(1).max(200)
+
+/** One page of the inbox: what waits (sorted by time left or newest first), or what was decided,
+ *  filtered. The cursor is opaque and comes from the previous page; `limit: 0` asks for the total only. */
+export const inboxPageInputSchema = z
+  .object({
+    list: z.enum(['waiting', 'decided']),
+    sort: z.enum(['time_left', 'newest']).optional(),
+    filter: z.enum(['all', 'approved', 'declined', 'expired', 'failed', 'superseded']).optional(),
+    cursor: z.string().max(300).optional(),
+    limit: z.number().int().min(0).max(200)
+  })
+  .strict()
+export const inboxPageSchema = z.object({ items: z.array(actionViewSchema), total: z.number().int().min(0), nextCursor: z.string().nullable() })
 const ok = z.object({ ok: z.literal(true) })
 
 export const requests = {
@@ -43,6 +56,7 @@ export const requests = {
 
   /** Everything that needs the user: pending actions and outcomes to settle, across conversations. */
   'actions.inbox': { input: z.object({}).strict(), output: z.array(actionViewSchema) },
+  'actions.inboxPage': { input: inboxPageInputSchema, output: inboxPageSchema },
   'actions.forConversation': { input: z.object({ conversationId: id }).strict(), output: z.array(actionViewSchema) },
   /** A decision names the action and the hash shown on its card; main checks both. */
   'actions.decide': {

@@ -13,6 +13,7 @@ const REQUESTS = {
   'conversations.stop': true,
   'conversations.retry': true,
   'actions.inbox': true,
+  'actions.inboxPage': true,
   'actions.forConversation': true,
   'actions.decide': true,
   'actions.settle': true,

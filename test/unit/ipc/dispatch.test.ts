@@ -30,6 +30,7 @@ const VALID: { [K in RequestName]: RequestInput<K> } = {
   'conversations.stop': { conversationId: 'c1' },
   'conversations.retry': { conversationId: 'c1' },
   'actions.inbox': {},
+  'actions.inboxPage': { list: 'waiting', sort: 'time_left', limit: 50 },
   'actions.forConversation': { conversationId: 'c1' },
   'actions.decide': { actionId: 'a1', hash: HASH, decision: 'approve', reason: 'ok' },
   'actions.settle': { actionId: 'a1', hash: HASH, resolution: 'mark_done' },
