@@ -3,24 +3,11 @@
 // row sent), so deciding or adding actions between two pages neither skips nor repeats a row.
 import type { RequestInput, RequestOutput } from '../../shared/contract'
 import type { ActionState } from '../../shared/domain'
+import { DECIDED_STATES, WAITING_STATES, waitingSortKey } from '../../shared/inbox'
 import { toView, type ActionRecord } from './ledger'
 
 export type InboxPageInput = RequestInput<'actions.inboxPage'>
 export type InboxPage = RequestOutput<'actions.inboxPage'>
-export type InboxFilter = NonNullable<InboxPageInput['filter']>
-
-export const WAITING: readonly ActionState[] = ['pending', 'outcome_unknown']
-
-/** What each filter of the "Decided" list shows. */
-export const DECIDED: Record<InboxFilter, readonly ActionState[]> = {
-  all: ['approved', 'executing', 'succeeded', 'failed', 'declined', 'expired', 'superseded', 'cancelled'],
-  approved: ['approved', 'executing', 'succeeded', 'failed'],
-  declined: ['declined'],
-  expired: ['expired'],
-  failed: ['failed'],
-  superseded: ['superseded', 'cancelled']
-}
-
 /** The ledger as the inbox reads it. */
 export interface InboxSource {
   inState(...states: ActionState[]): ActionRecord[]
@@ -35,10 +22,7 @@ export class InboxCursorError extends Error {
 
 /** A number to sort by, ascending; ties broken by id. */
 function sortKey(action: ActionRecord, input: InboxPageInput): number {
-  if (input.list === 'decided') return -lastChange(action)
-  if (input.sort === 'newest') return -action.createdAt
-  // Time left: an outcome nobody knows does not expire and needs the user most, so it comes first.
-  return action.state === 'outcome_unknown' ? Number.MIN_SAFE_INTEGER : action.expiresAt
+  return input.list === 'decided' ? -lastChange(action) : waitingSortKey(action, input.sort ?? 'time_left')
 }
 
 function lastChange(action: ActionRecord): number {
@@ -60,7 +44,7 @@ function decode(cursor: string): { key: number; id: string } {
 /** One page of `userId`'s inbox. Nobody else's actions are ever counted or returned. */
 export function queryInbox(source: InboxSource, userId: string | null, input: InboxPageInput): InboxPage {
   if (!userId) return { items: [], total: 0, nextCursor: null }
-  const states = input.list === 'waiting' ? WAITING : DECIDED[input.filter ?? 'all']
+  const states = input.list === 'waiting' ? WAITING_STATES : DECIDED_STATES[input.filter ?? 'all']
   const rows = source
     .inState(...states)
     .filter((a) => a.userId === userId)

@@ -32,7 +32,7 @@ describe('first run', () => {
     })
     expect(fake.handlers['accounts.signIn']).toHaveBeenCalledWith({ kind: 'sample', login: 'fiona' })
     expect(fake.handlers['conversations.list']).toHaveBeenCalled()
-    expect(fake.handlers['actions.inbox']).toHaveBeenCalled()
+    expect(fake.handlers['actions.inboxPage']).toHaveBeenCalled()
     expect(screen.getByTestId('new-conversation')).toBeTruthy()
     expect(screen.getByTestId('current-user').textContent).toContain('Fiona Finch')
   })
@@ -89,36 +89,67 @@ describe('main layout', () => {
   it('lists conversations with status and counts what waits in the inbox', async () => {
     const fake = createFakeApi({
       'conversations.list': async () => [conversation({ id: 'c1', status: 'waiting' }), conversation({ id: 'c2', title: 'Invoices', status: 'running', updatedAt: 3000 })],
-      'actions.inbox': async () => [action({ id: 'a1' }), action({ id: 'a2', state: 'outcome_unknown' })]
+      'actions.inboxPage': async () => ({ items: [], total: waiting, nextCursor: null })
     })
+    let waiting = 2
     await start(fake)
     const items = screen.getAllByTestId('conversation-item')
     expect(items.map((i) => i.querySelector('.conversation-item__title')!.textContent)).toEqual(['Invoices', 'Deals this week'])
     expect(items[0].textContent).toContain('Working')
     expect(items[0].getAttribute('data-status')).toBe('running')
     expect(screen.getByTestId('inbox-count').textContent).toBe('2')
-    await act(async () => fake.emit('action.changed', action({ id: 'a1', state: 'approved' })))
+    // Main recounts after each change (the inbox is paged; the renderer does not hold every action).
+    waiting = 1
+    await act(async () => {
+      fake.emit('action.changed', action({ id: 'a1', state: 'approved' }))
+      await new Promise((r) => setTimeout(r, 250))
+    })
     expect(screen.getByTestId('inbox-count').textContent).toBe('1')
-    await act(async () => fake.emit('action.changed', action({ id: 'a2', state: 'succeeded' })))
+    waiting = 0
+    await act(async () => {
+      fake.emit('action.changed', action({ id: 'a2', state: 'succeeded' }))
+      await new Promise((r) => setTimeout(r, 250))
+    })
     expect(screen.getByTestId('inbox-count').textContent).toBe('0')
     expect(screen.getByTestId('inbox-count').hidden).toBe(true)
   })
 
-  it('inbox: cards newest first with a link to the conversation; empty state', async () => {
+  it("inbox: compact rows in main's order, sorted by time left by default, expanding to the full card with a link to its conversation", async () => {
+    const soon = action({ id: 'soon', createdAt: 1, expiresAt: Date.now() + 2 * 3_600_000 })
+    const later = action({ id: 'later', createdAt: 2 })
     const fake = createFakeApi({
       'conversations.list': async () => [conversation()],
-      'actions.inbox': async () => [action({ id: 'old', createdAt: 1 }), action({ id: 'new', createdAt: 2 })],
-      'conversations.get': async () => ({ ...conversation(), entries: [toolEntry({ actionId: 'new', toolCallId: 'x' })] })
+      'actions.inboxPage': async (input) => ({
+        items: input.sort === 'newest' ? [later, soon] : [soon, later],
+        total: 2,
+        nextCursor: null
+      }),
+      'conversations.get': async () => ({ ...conversation(), entries: [toolEntry({ actionId: 'later', toolCallId: 'x' })] })
     })
     const { store } = await start(fake)
     await act(async () => {
       fireEvent.click(screen.getByTestId('nav-inbox'))
       await flush()
     })
-    const cards = screen.getAllByTestId('approval-card')
-    expect(cards.map((c) => c.getAttribute('data-action-id'))).toEqual(['new', 'old'])
+    expect(fake.handlers['actions.inboxPage']).toHaveBeenLastCalledWith({ list: 'waiting', sort: 'time_left', limit: 50 })
+    const rows = screen.getAllByTestId('inbox-item')
+    expect(rows.map((r) => r.getAttribute('data-action-id'))).toEqual(['soon', 'later'])
+    // Less than three hours left looks different and says so.
+    expect(rows[0].getAttribute('data-urgent')).toBe('true')
+    expect(within(rows[0]).getByTestId('inbox-row-time').textContent).toMatch(/Less than 3 h left/)
+    expect(rows[1].getAttribute('data-urgent')).toBe('false')
+    expect(screen.queryAllByTestId('approval-card')).toHaveLength(0)
     await act(async () => {
-      fireEvent.click(within(cards[0].parentElement!).getByText('Open conversation'))
+      fireEvent.change(screen.getByTestId('inbox-sort'), { target: { value: 'newest' } })
+      await flush()
+    })
+    expect(fake.handlers['actions.inboxPage']).toHaveBeenLastCalledWith({ list: 'waiting', sort: 'newest', limit: 50 })
+    expect(screen.getAllByTestId('inbox-item').map((r) => r.getAttribute('data-action-id'))).toEqual(['later', 'soon'])
+    fireEvent.click(within(screen.getAllByTestId('inbox-item')[0]).getByTestId('inbox-row-toggle'))
+    const card = screen.getByTestId('approval-card')
+    expect(card.getAttribute('data-action-id')).toBe('later')
+    await act(async () => {
+      fireEvent.click(within(card).getByText('Open conversation'))
       await flush()
     })
     expect(store.getState().ui.view).toEqual({ kind: 'conversation', conversationId: 'c1' })
@@ -129,6 +160,33 @@ describe('main layout', () => {
       await flush()
     })
     expect(screen.getByTestId('inbox-empty').textContent).toContain('Nothing is waiting for you')
+  })
+
+  it('inbox: the Decided list asks main with its filter; a card decided while waiting stays in view', async () => {
+    const fake = createFakeApi({
+      'actions.inboxPage': async (input) =>
+        input.list === 'decided'
+          ? { items: [action({ id: 'gone', state: input.filter === 'expired' ? 'expired' : 'declined' })], total: 1, nextCursor: null }
+          : { items: [action({ id: 'w1' })], total: 1, nextCursor: null }
+    })
+    await start(fake)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('nav-inbox'))
+      await flush()
+    })
+    await act(async () => fake.emit('action.changed', action({ id: 'w1', state: 'declined' })))
+    expect(screen.getAllByTestId('inbox-item')[0].getAttribute('data-state')).toBe('declined')
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('inbox-tab-decided'))
+      await flush()
+    })
+    expect(fake.handlers['actions.inboxPage']).toHaveBeenLastCalledWith({ list: 'decided', filter: 'all', limit: 50 })
+    await act(async () => {
+      fireEvent.change(screen.getByTestId('inbox-filter'), { target: { value: 'expired' } })
+      await flush()
+    })
+    expect(fake.handlers['actions.inboxPage']).toHaveBeenLastCalledWith({ list: 'decided', filter: 'expired', limit: 50 })
+    expect(screen.getAllByTestId('inbox-item')[0].getAttribute('data-state')).toBe('expired')
   })
 
   it('a new conversation takes the composer; Enter sends, Shift+Enter does not', async () => {

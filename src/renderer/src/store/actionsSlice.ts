@@ -5,12 +5,9 @@ import { sessionChanged } from './sessionActions'
 /** Actions from main's ledger, keyed by id. */
 export const actionsAdapter = createEntityAdapter<ActionView>()
 
-export type ActionsState = EntityState<ActionView, string> & {
-  inboxStatus: 'idle' | 'loading' | 'ready' | 'error'
-  inboxError: string | null
-}
+export type ActionsState = EntityState<ActionView, string>
 
-const initialState: ActionsState = actionsAdapter.getInitialState({ inboxStatus: 'idle', inboxError: null })
+const initialState: ActionsState = actionsAdapter.getInitialState()
 
 export const actionsSlice = createSlice({
   name: 'actions',
@@ -21,18 +18,6 @@ export const actionsSlice = createSlice({
     },
     actionsLoaded(s, action: PayloadAction<ActionView[]>) {
       actionsAdapter.upsertMany(s, action.payload)
-    },
-    inboxLoadStarted(s) {
-      s.inboxStatus = 'loading'
-    },
-    inboxLoadFailed(s, action: PayloadAction<string>) {
-      s.inboxStatus = 'error'
-      s.inboxError = action.payload
-    },
-    inboxLoaded(s, action: PayloadAction<ActionView[]>) {
-      actionsAdapter.upsertMany(s, action.payload)
-      s.inboxStatus = 'ready'
-      s.inboxError = null
     }
   },
   extraReducers: (builder) => {
@@ -40,4 +25,4 @@ export const actionsSlice = createSlice({
   }
 })
 
-export const { actionChanged, actionsLoaded, inboxLoadStarted, inboxLoadFailed, inboxLoaded } = actionsSlice.actions
+export const { actionChanged, actionsLoaded } = actionsSlice.actions

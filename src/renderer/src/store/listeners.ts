@@ -7,9 +7,10 @@ import { appChanged } from './appSlice'
 import { connectionChanged } from './connectionSlice'
 import { entryUpserted } from './conversationsSlice'
 import { sessionChanged } from './sessionActions'
-import { loadConversation, loadConversations, loadInbox, loadSettings, refreshAll } from './thunks'
+import { inboxQueryChanged } from './inboxSlice'
+import { loadConversation, loadConversations, loadInboxPage, loadSettings, refreshAll, refreshWaitingCount } from './thunks'
 import type { AppDispatch, RootState, ThunkExtra } from './types'
-import { actionLinkFollowed, announced, focusRequested, scrollTargetSet, viewSelected } from './uiSlice'
+import { actionLinkFollowed, announced, focusRequested, inboxSortChosen, scrollTargetSet, viewSelected } from './uiSlice'
 
 export function createListeners(extra: ThunkExtra) {
   const listener = createListenerMiddleware({ extra })
@@ -25,7 +26,12 @@ export function createListeners(extra: ThunkExtra) {
       const state = api.getState()
       api.dispatch(sessionChanged({ userId: state.app.state?.user?.id ?? null, accountId: state.app.state?.account?.id ?? null }))
       if (!state.app.state?.user) return
-      await Promise.all([api.dispatch(loadConversations()), api.dispatch(loadInbox()), api.dispatch(loadSettings())])
+      await Promise.all([
+        api.dispatch(loadConversations()),
+        api.dispatch(refreshWaitingCount()),
+        api.getState().ui.view.kind === 'inbox' ? api.dispatch(loadInboxPage({ reset: true })) : null,
+        api.dispatch(loadSettings())
+      ])
     }
   })
 
@@ -36,7 +42,7 @@ export function createListeners(extra: ThunkExtra) {
       const view = action.payload
       if (view.kind === 'conversation') await api.dispatch(loadConversation({ conversationId: view.conversationId }))
       else if (view.kind === 'settings') await api.dispatch(loadSettings())
-      else if (view.kind === 'inbox') await api.dispatch(loadInbox())
+      else if (view.kind === 'inbox') await api.dispatch(loadInboxPage({ reset: true }))
     }
   })
 
@@ -67,6 +73,24 @@ export function createListeners(extra: ThunkExtra) {
       connectionChanged.match(action) && current.connection.status === 'open' && previous.connection.status !== 'open' && previous.connection.hasBeenOpen,
     effect: async (_action, api) => {
       await api.dispatch(refreshAll())
+    }
+  })
+
+  // Another list, filter or order: the inbox starts again from its first page.
+  startAppListening({
+    predicate: (action) => inboxQueryChanged.match(action) || inboxSortChosen.match(action),
+    effect: async (_action, api) => {
+      if (api.getState().ui.view.kind === 'inbox') await api.dispatch(loadInboxPage({ reset: true }))
+    }
+  })
+
+  // Something changed state: recount what waits, once things settle (a burst of changes asks once).
+  startAppListening({
+    actionCreator: actionChanged,
+    effect: async (_action, api) => {
+      api.cancelActiveListeners()
+      await api.delay(150)
+      await api.dispatch(refreshWaitingCount())
     }
   })
 
