@@ -16,8 +16,8 @@ export function DemoBanner() {
     <section className="banner banner--info banner--demo" data-testid="demo-banner" aria-label="Demo assistant">
       <div className="banner__body">
         <p>
-          <strong>Demo assistant</strong> — runs offline and understands a fixed set of requests about the sample workspace. It is
-          not an AI model.{' '}
+          <strong>Demo assistant</strong> — offline, understands a fixed set of requests about the sample workspace. It is not an AI
+          model.{' '}
           <button type="button" className="link-button" onClick={() => dispatch(viewSelected({ kind: 'settings' }))}>
             Connect a provider
           </button>

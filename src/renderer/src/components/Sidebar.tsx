@@ -196,7 +196,7 @@ function Rail({ waiting, allowed, creating, onNew }: { waiting: number; allowed:
         <span aria-hidden="true">☰</span>
       </button>
       <button type="button" className="rail__button" aria-label="New conversation" disabled={creating || !allowed} onClick={onNew}>
-        <span aria-hidden="true">＋</span>
+        <span aria-hidden="true">+</span>
       </button>
       <button
         type="button"

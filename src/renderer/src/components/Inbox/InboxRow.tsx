@@ -25,7 +25,9 @@ export const InboxRow = memo(function InboxRow({ action, conversationTitle, expa
         ? `Less than ${URGENT_MS / 3_600_000} h left · ${formatTimeLeft(left)}`
         : `${formatTimeLeft(left)} left`
       : 'Time is up'
-    : action.decidedAt !== null
+    : action.state === 'outcome_unknown'
+      ? 'Check your CRM'
+      : action.decidedAt !== null
       ? formatDateTime(action.decidedAt)
       : words.short
   return (
