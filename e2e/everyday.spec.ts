@@ -291,3 +291,30 @@ test('the demo banner: examples fill the composer; hiding it and the dark theme 
   await expect(page.getByTestId('demo-banner')).toHaveCount(0)
   expect(await background()).toBe('rgb(20, 23, 28)')
 })
+
+test('several at once: select, one review screen listing each in full, a second confirmation above ten', async ({ page }) => {
+  const now = Date.now()
+  const host = await seededHost(Array.from({ length: 12 }, (_, i) => seedAction({ createdAt: now - i * 60_000 })))
+  try {
+    await openApp(page, host)
+    await signInSample(page, 'maria')
+    await openInbox(page)
+    const boxes = page.getByTestId('inbox-row-select')
+    await expect(boxes).toHaveCount(12)
+    for (let i = 0; i < 12; i++) await boxes.nth(i).check()
+    await expect(page.getByTestId('selection-bar')).toContainText('12 selected')
+    await page.getByTestId('bulk-decline').click()
+    const review = page.getByTestId('bulk-review')
+    await expect(review.locator('.bulk-list__item')).toHaveCount(12)
+    await expectAccessible(page, 'bulk review')
+    await expect(page.getByTestId('bulk-confirm')).toBeDisabled()
+    await page.getByTestId('bulk-guard').check()
+    await page.getByTestId('bulk-confirm').click()
+    await expect(page.getByTestId('bulk-result')).toContainText('Declined: 12 of 12')
+    await review.getByRole('button', { name: 'Close' }).click()
+    await expect(page.getByTestId('inbox-count')).toHaveText(/^0?$/)
+    await expect(page.locator('[data-testid="inbox-item"][data-state="declined"]')).toHaveCount(12)
+  } finally {
+    await host.dispose()
+  }
+})

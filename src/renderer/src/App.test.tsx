@@ -432,4 +432,48 @@ describe('everyday comforts', () => {
     expect(fake.handlers['app.openExternal']).toHaveBeenCalledWith({ url: 'https://docs.example.com/guide' })
     expect(screen.getByTestId('link-error').textContent).toBe('Refused https://docs.example.com/guide')
   })
+
+  it('Esc stops an answer being written in the open conversation', async () => {
+    const fake = createFakeApi({
+      'conversations.list': async () => [conversation({ id: 'c1', status: 'running' })],
+      'conversations.get': async () => ({ ...conversation({ id: 'c1', status: 'running' }), entries: [assistantEntry('e1', 'Looking', true)] })
+    })
+    await start(fake)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('conversation-item'))
+      await flush()
+    })
+    await act(async () => {
+      fireEvent.keyDown(window, { key: 'Escape' })
+      await flush()
+    })
+    expect(fake.handlers['conversations.stop']).toHaveBeenCalledWith({ conversationId: 'c1' })
+  })
+
+  it('copy buttons copy the answer and a code block as text', async () => {
+    const copied: string[] = []
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (t: string) => void copied.push(t) } })
+    const answer = 'Run this:\n\n```\nnpm test\n```'
+    const fake = createFakeApi({
+      'conversations.list': async () => [conversation()],
+      'conversations.get': async () => ({ ...conversation(), entries: [assistantEntry('e1', answer, false)] })
+    })
+    await start(fake)
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('conversation-item'))
+      await flush()
+    })
+    const buttons = screen.getAllByTestId('copy-button')
+    expect(buttons.map((b) => b.getAttribute('aria-label'))).toEqual(['Copy code', 'Copy answer'])
+    await act(async () => {
+      fireEvent.click(buttons[0])
+      await flush()
+    })
+    await act(async () => {
+      fireEvent.click(buttons[1])
+      await flush()
+    })
+    expect(copied).toEqual(['npm test\n', answer])
+    expect(buttons[1].textContent).toBe('Copied')
+  })
 })

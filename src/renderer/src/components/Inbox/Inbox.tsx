@@ -7,6 +7,7 @@ import { inboxQueryChanged } from '../../store/inboxSlice'
 import { selectConversations } from '../../store/selectors'
 import { loadInboxPage } from '../../store/thunks'
 import { inboxSortChosen } from '../../store/uiSlice'
+import { BulkReview } from './BulkReview'
 import { InboxRow } from './InboxRow'
 
 /** Ask for the next page when the rows in view come this close to the last one loaded. */
@@ -42,6 +43,8 @@ export function Inbox() {
   const conversations = useAppSelector(selectConversations)
   const titles = useMemo(() => new Map(conversations.map((c) => [c.id, c.title])), [conversations])
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set())
+  const [selected, setSelected] = useState<Set<string>>(() => new Set())
+  const [review, setReview] = useState<'approve' | 'decline' | null>(null)
   const now = useNow(60_000)
   const scrollRef = useRef<HTMLDivElement>(null)
   const listRef = useRef<HTMLDivElement>(null)
@@ -73,6 +76,18 @@ export function Inbox() {
       return next
     })
   }, [])
+
+  const select = useCallback((id: string, on: boolean) => {
+    setSelected((prev) => {
+      const next = new Set(prev)
+      if (on) next.add(id)
+      else next.delete(id)
+      return next
+    })
+  }, [])
+
+  // Only what still waits can be decided; rows decided meanwhile drop out of the selection.
+  const selectedActions = ids.filter((id) => selected.has(id) && entities[id]?.state === 'pending').map((id) => entities[id])
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (!listRef.current) return
@@ -137,6 +152,32 @@ export function Inbox() {
           )}
         </div>
       </header>
+      {waitingList && selectedActions.length > 0 && (
+        <div className="selection-bar" role="region" aria-label="Selected actions" data-testid="selection-bar">
+          <span>
+            <strong>{selectedActions.length}</strong> selected
+          </span>
+          <button type="button" className="button button--small button--primary" data-testid="bulk-approve" onClick={() => setReview('approve')}>
+            Review and approve…
+          </button>
+          <button type="button" className="button button--small" data-testid="bulk-decline" onClick={() => setReview('decline')}>
+            Review and decline…
+          </button>
+          <button type="button" className="button button--small button--ghost" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
+        </div>
+      )}
+      {review && (
+        <BulkReview
+          actions={selectedActions}
+          decision={review}
+          onClose={(decided) => {
+            setReview(null)
+            setSelected((prev) => new Set([...prev].filter((id) => !decided.includes(id))))
+          }}
+        />
+      )}
       <div className="inbox__scroll" ref={scrollRef} data-testid="inbox-scroll">
         {inbox.status === 'error' && (
           <div className="inline-error" role="alert">
@@ -185,6 +226,8 @@ export function Inbox() {
                     expanded={expanded.has(action.id)}
                     now={now}
                     onToggle={toggle}
+                    selected={selected.has(action.id)}
+                    onSelect={waitingList ? select : undefined}
                   />
                 ) : (
                   <p className="muted center" data-testid="inbox-loading-more">

@@ -11,10 +11,13 @@ type Props = {
   expanded: boolean
   now: number
   onToggle: (id: string) => void
+  /** Waiting rows can be selected for one review and decision together. */
+  selected?: boolean
+  onSelect?: (id: string, selected: boolean) => void
 }
 
 /** One action in the inbox: a compact row with what, to whom and the time left, expanding to the full card. */
-export const InboxRow = memo(function InboxRow({ action, conversationTitle, expanded, now, onToggle }: Props) {
+export const InboxRow = memo(function InboxRow({ action, conversationTitle, expanded, now, onToggle, selected = false, onSelect }: Props) {
   const waiting = action.state === 'pending'
   const left = action.expiresAt - now
   const urgent = waiting && left > 0 && left < URGENT_MS
@@ -38,6 +41,18 @@ export const InboxRow = memo(function InboxRow({ action, conversationTitle, expa
       data-state={action.state}
       data-urgent={urgent ? 'true' : 'false'}
     >
+      <div className="inbox-row__head">
+      {onSelect && (
+        <input
+          type="checkbox"
+          className="inbox-row__select"
+          data-testid="inbox-row-select"
+          checked={selected}
+          disabled={!waiting}
+          aria-label={`Select: ${action.abilityTitle} — ${action.card.summary}`}
+          onChange={(e) => onSelect(action.id, e.target.checked)}
+        />
+      )}
       <button
         type="button"
         className="inbox-row__toggle"
@@ -55,6 +70,7 @@ export const InboxRow = memo(function InboxRow({ action, conversationTitle, expa
           {when}
         </span>
       </button>
+      </div>
       {expanded && (
         <div className="inbox-row__card">
           <p className="inbox__conversation">In “{conversationTitle || 'a conversation'}”</p>
