@@ -263,6 +263,9 @@ describe('ApprovalCard', () => {
     const declinedHeaders = within(declined).getAllByRole('columnheader').map((h) => h.textContent)
     expect(declinedHeaders.join(' ')).not.toMatch(/Current|^Proposed$/)
     expect(declinedHeaders[2]).toMatch(/not applied/)
+    cleanup()
+    const unknown = renderCard(action({ state: 'outcome_unknown' })).card
+    expect(within(unknown).getAllByRole('columnheader')[2].textContent).toMatch(/not confirmed/)
   })
 
   it('an automation card does not repeat what the automation does', () => {

@@ -37,6 +37,8 @@ export function changeHeadings(state: ActionState): { before: string; after: str
     case 'pending':
     case 'proposed':
       return { before: 'Now', after: 'After approval' }
+    case 'outcome_unknown':
+      return { before: 'Before', after: 'Being set to (not confirmed)' }
     default:
       return { before: 'At the time', after: 'Was proposed (not applied)' }
   }
