@@ -1,11 +1,13 @@
 // `npm run bench`: how fast the ledger makes a change durable, against this disk's fsync floor
-// and a naive electron-store baseline (one array rewritten per change). Writes bench/results.md.
+// and a naive electron-store baseline (one array rewritten per change), and the inbox in the
+// browser (bench/browser.ts). Writes bench/results.md.
 import { closeSync, fsyncSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Conf from 'conf'
 import { ActionLedger, OPEN_BUCKETS, closedShardOf, isTerminal, openShardOf, type ActionRecord } from '../src/main/actions/ledger'
 import { createNodeStoreFactory } from '../src/main/storage/node-store'
+import { browserSection } from './browser'
 
 const SIZES = [100, 1_000, 10_000]
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200)
@@ -227,6 +229,12 @@ lines.push(`- restore of 10,000 under 200 ms: start-up restore ${ms(at10k.restor
 lines.push(`- naive baseline at 10,000: executing p50 ${ms(percentile(naive10k.executing, 50))} ms, ${(percentile(naive10k.executing, 50) / percentile(at10k.executing, 50)).toFixed(1)}× the bucketed ledger's p50.`)
 lines.push('')
 lines.push('Each change in either layout is an electron-store (conf) atomic write: temporary file, write, fsync, rename. The Countersign ledger rewrites only the small file holding that action among those still in play, so its cost stays near one atomic write as the ledger grows; settled actions are read on first use and never rewritten by later changes. The naive layout re-reads, re-serialises and rewrites everything on every change.')
+
+// The browser section (BENCH_BROWSER=0 skips it, e.g. where Chromium is missing).
+if (process.env.BENCH_BROWSER !== '0') {
+  lines.push('')
+  lines.push(...(await browserSection()))
+}
 
 const out = join(import.meta.dirname, 'results.md')
 writeFileSync(out, lines.join('\n') + '\n')

@@ -4,7 +4,9 @@
 import type { SettingsView } from '../shared/domain'
 import type { AbilityCatalog } from './abilities/catalog'
 import type { AccountService } from './accounts/accounts'
+import { queryInbox } from './actions/inbox-query'
 import { toView, type ActionLedger } from './actions/ledger'
+import { openExternalLink } from './links/external-link'
 import type { Assistant } from './assistant/assistant'
 import { summaryOf, viewOf, type ConversationStore } from './conversations/store'
 import { AssistantError } from './errors'
@@ -28,6 +30,8 @@ export interface HandlerDeps {
   events: EventSink
   policyFor: (abilityName: string, user: SignedInUser) => PolicyDecision
   appState: () => AppState
+  /** Opens a checked https address in the user's browser (Electron); absent in the headless host. */
+  openExternal?: (url: string) => Promise<void>
   afterSignIn: () => Promise<AppState>
 }
 
@@ -69,6 +73,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
   }
 
   return {
+    'app.openExternal': ({ url }) => openExternalLink(url, d.openExternal),
     'app.getState': async () => {
       await d.organisation.refreshCrm()
       return d.appState()
@@ -108,6 +113,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
         .sort((a, b) => b.createdAt - a.createdAt)
         .map(toView)
     },
+    'actions.inboxPage': async (input) => queryInbox(d.ledger, principal(), input),
     'actions.forConversation': async ({ conversationId }) => {
       const conversation = d.conversations.get(conversationId)
       if (!conversation || conversation.principal !== principal()) return []

@@ -43,6 +43,8 @@ export interface AppAdapters {
   managedPolicy?: ManagedPolicySource
   checkpoint?: AssistantDeps['checkpoint']
   sweepIntervalMs?: number
+  /** Opens a checked https link in the system browser (Electron). Absent in the headless host. */
+  openExternal?: (url: string) => Promise<void>
 }
 
 export type CountersignApp = ReturnType<typeof createApp>
@@ -150,6 +152,7 @@ export function createApp(adapters: AppAdapters) {
     events,
     policyFor,
     appState,
+    openExternal: adapters.openExternal,
     afterSignIn: async () => {
       await organisation.refreshCrm()
       await assistant.recover()

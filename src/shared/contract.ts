@@ -19,6 +19,19 @@ import {
 import { adminPolicyViewSchema, orgPolicySchema } from './org-policy'
 
 const id = z.string().min(1).max(200)
+
+/** One page of the inbox: what waits (sorted by time left or newest first), or what was decided,
+ *  filtered. The cursor is opaque and comes from the previous page; `limit: 0` asks for the total only. */
+export const inboxPageInputSchema = z
+  .object({
+    list: z.enum(['waiting', 'decided']),
+    sort: z.enum(['time_left', 'newest']).optional(),
+    filter: z.enum(['all', 'approved', 'declined', 'expired', 'failed', 'superseded']).optional(),
+    cursor: z.string().max(300).optional(),
+    limit: z.number().int().min(0).max(200)
+  })
+  .strict()
+export const inboxPageSchema = z.object({ items: z.array(actionViewSchema), total: z.number().int().min(0), nextCursor: z.string().nullable() })
 const ok = z.object({ ok: z.literal(true) })
 
 /** What choosing a provider led to: saved at once (consent already on record), or held aside until consent. */
@@ -29,6 +42,16 @@ const prepareResultSchema = z.discriminatedUnion('status', [
 
 export const requests = {
   'app.getState': { input: z.object({}).strict(), output: appStateSchema },
+  /** A link from an answer, confirmed by the user. Main checks it (https only) and opens it, or,
+   *  in the headless host, returns the checked address for the browser tab to open. */
+  'app.openExternal': {
+    input: z.object({ url: z.string().min(1).max(2000) }).strict(),
+    output: z.discriminatedUnion('outcome', [
+      z.object({ outcome: z.literal('opened') }),
+      z.object({ outcome: z.literal('open_in_browser'), url: z.string() }),
+      z.object({ outcome: z.literal('refused'), reason: z.string() })
+    ])
+  },
 
   'conversations.list': { input: z.object({}).strict(), output: z.array(conversationSummarySchema) },
   'conversations.get': { input: z.object({ conversationId: id }).strict(), output: conversationSchema },
@@ -44,6 +67,7 @@ export const requests = {
 
   /** Everything that needs the user: pending actions and outcomes to settle, across conversations. */
   'actions.inbox': { input: z.object({}).strict(), output: z.array(actionViewSchema) },
+  'actions.inboxPage': { input: inboxPageInputSchema, output: inboxPageSchema },
   'actions.forConversation': { input: z.object({ conversationId: id }).strict(), output: z.array(actionViewSchema) },
   /** A decision names the action and the hash shown on its card; main checks both. */
   'actions.decide': {

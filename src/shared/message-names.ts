@@ -5,6 +5,7 @@ import type { EventName, RequestName } from './contract'
 
 const REQUESTS = {
   'app.getState': true,
+  'app.openExternal': true,
   'conversations.list': true,
   'conversations.get': true,
   'conversations.create': true,
@@ -13,6 +14,7 @@ const REQUESTS = {
   'conversations.retry': true,
   'conversations.keepStopped': true,
   'actions.inbox': true,
+  'actions.inboxPage': true,
   'actions.forConversation': true,
   'actions.decide': true,
   'actions.settle': true,

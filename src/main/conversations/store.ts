@@ -1,7 +1,7 @@
 // Conversations, one file each in the user's data folder: what the user sees (entries), what the
 // model sees (messages), and the tool calls of the current step still waiting for a result.
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { z } from 'zod'
 import { writeFileSync } from 'atomically'
@@ -114,6 +114,12 @@ export class ConversationStore {
     if (!current) throw new Error(`No conversation ${id}`)
     change(current)
     return current
+  }
+
+  /** Deletes a conversation's file. Callers check that nothing in it is still in play. */
+  remove(id: string): void {
+    rmSync(join(this.dir, `${id}.json`), { force: true })
+    this.cache.delete(id)
   }
 
   private save(record: ConversationRecord): void {

@@ -1,6 +1,6 @@
 // Composition root for the Electron app. The only place that decides Electron's adapters:
 // electron-store, keytar, OS notifications, the window, the tray, the app:// scheme, updates.
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, session, Tray } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, session, shell as electronShell, Tray } from 'electron'
 import { join, resolve } from 'node:path'
 import { RENDERER_CSP } from '../../shared/csp'
 import { createApp, type CountersignApp } from '../app'
@@ -97,7 +97,9 @@ if (!app.requestSingleInstanceLock()) {
       providers: new DefaultProviderService({ stores, secrets, clock }),
       sampleUsers: listSampleUsers,
       // IT's policy from the platform's own place; never from the environment in the desktop app.
-      managedPolicy: defaultManagedPolicySource()
+      managedPolicy: defaultManagedPolicySource(),
+      // Only ever called with an address openExternalLink has checked (https, no credentials).
+      openExternal: (url) => electronShell.openExternal(url)
     })
     core = app_
     const notifier = new ElectronNotifier({ Notification, app }, () => window, app_.events)

@@ -76,7 +76,7 @@ function isInside(root: string, file: string): boolean {
 export function createAppProtocolHandler(options: { root: string; csp: string }): (request: Request) => Promise<Response> {
   const root = resolve(options.root)
   const respond = (status: number, body: string | Uint8Array | null, contentType = 'text/plain; charset=utf-8') =>
-    new Response(body, {
+    new Response(body as ConstructorParameters<typeof Response>[0], {
       status,
       headers: {
         'Content-Security-Policy': options.csp,

@@ -79,6 +79,26 @@ export class ProviderNotReadyError extends Error {
   }
 }
 
+/** A page cursor that no longer fits the list (it was forged, or the sort changed). */
+export class InboxCursorError extends Error {
+  readonly code = 'invalid_cursor'
+  constructor() {
+    super('The inbox changed its order; reload the list.')
+    this.name = 'InboxCursorError'
+  }
+}
+
+/** A conversation request refused: not theirs, a title that cannot be shown, or actions still in play. */
+export class ConversationRefusedError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'invalid_title' | 'in_play',
+    message: string
+  ) {
+    super(message)
+    this.name = 'ConversationRefusedError'
+  }
+}
+
 /** A store file that parsed as JSON but not as what it should hold. */
 export class StoreShapeError extends Error {
   constructor(message: string) {
@@ -95,7 +115,9 @@ export function userMessage(error: unknown): string | null {
     error instanceof SessionUnavailableError ||
     error instanceof CrmError ||
     error instanceof KeychainError ||
-    error instanceof ProviderNotReadyError
+    error instanceof ProviderNotReadyError ||
+    error instanceof InboxCursorError ||
+    error instanceof ConversationRefusedError
   ) {
     return error.message
   }

@@ -4,9 +4,11 @@
 import { requests, type Envelope, type RequestInput, type RequestName, type RequestOutput } from '../../shared/contract'
 import {
   AssistantError,
+  ConversationRefusedError,
   CrmError,
   DecisionRefusedError,
   IllegalTransitionError,
+  InboxCursorError,
   KeychainError,
   ProviderNotReadyError,
   SessionUnavailableError,
@@ -52,6 +54,8 @@ export function toFailure(error: unknown, log?: ErrorLog): Envelope<never> {
   if (error instanceof CrmError) return failure(`crm_${error.code}`, error.message)
   if (error instanceof KeychainError) return failure('keychain', error.message)
   if (error instanceof ProviderNotReadyError) return failure('provider_not_ready', error.message)
+  if (error instanceof InboxCursorError) return failure(error.code, error.message)
+  if (error instanceof ConversationRefusedError) return failure(`conversation_${error.code}`, error.message)
   if (error instanceof SessionUnavailableError) return failure('not_signed_in', error.message)
   // A race lost to another click or window: say what the action is now, not how the code saw it.
   if (error instanceof IllegalTransitionError) return failure('illegal_transition', stateMessage(error.from))

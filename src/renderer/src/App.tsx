@@ -1,3 +1,5 @@
+import { useEffect } from 'react'
+import { useGlobalShortcuts } from './keyboard/useGlobalShortcuts'
 import { useAppDispatch, useAppSelector } from './store/hooks'
 import { loadAppState } from './store/thunks'
 import { Administration } from './components/Administration'
@@ -5,6 +7,8 @@ import { DemoBanner, DisconnectedBanner, PolicyProblemBanner, SessionProblemBann
 import { Composer } from './components/Composer'
 import { ConversationView } from './components/ConversationView'
 import { Inbox } from './components/Inbox'
+import { LiveAnnouncer } from './components/LiveAnnouncer'
+import { ShortcutsSheet } from './components/ShortcutsSheet'
 import { Settings } from './components/Settings'
 import { Sidebar } from './components/Sidebar'
 import { SignInScreen } from './components/SignIn'
@@ -16,6 +20,14 @@ export function App() {
   const connection = useAppSelector((s) => s.connection)
   // 'closed': the client is reconnecting; 'refused' and 'gone': it stopped, and the banner says what to do.
   const lostStatus = connection.status === 'closed' || connection.status === 'refused' || connection.status === 'gone' ? connection.status : null
+  const theme = useAppSelector((s) => s.ui.theme)
+  const signedIn = Boolean(app.state?.user)
+  useGlobalShortcuts(signedIn)
+
+  // "system" follows the OS (prefers-color-scheme); light and dark override it (styles.css).
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme
+  }, [theme])
 
   if (!app.state) {
     return (
@@ -49,13 +61,26 @@ export function App() {
 
   return (
     <div className="app">
+      <a
+        className="skip-link"
+        href="#main"
+        data-testid="skip-link"
+        onClick={(e) => {
+          e.preventDefault()
+          document.getElementById('main')?.focus()
+        }}
+      >
+        Skip to main content
+      </a>
       <Sidebar app={app.state} />
-      <main className="main">
+      <main className="main" id="main" tabIndex={-1}>
         {lostStatus && <DisconnectedBanner status={lostStatus} />}
         {app.state.sessionProblem && <SessionProblemBanner problem={app.state.sessionProblem} signedIn />}
         {app.state.organisation && app.state.organisation.problems.length > 0 && <PolicyProblemBanner problems={app.state.organisation.problems} />}
         <MainView app={app.state} />
       </main>
+      <LiveAnnouncer />
+      <ShortcutsSheet />
     </div>
   )
 }
@@ -93,7 +118,7 @@ function Home() {
     <section className="conversation conversation--home" aria-label="Start">
       <div className="conversation__scroll">
         <div className="empty-state">
-          <p className="empty-state__title">What can I help with?</p>
+          <h1 className="empty-state__title">What can I help with?</h1>
           <p className="muted">
             Ask about your CRM. Reads and searches run right away; anything that changes data waits for your approval on a card.
           </p>

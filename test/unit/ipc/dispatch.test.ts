@@ -22,6 +22,7 @@ const HASH = 'ab'.repeat(32)
 /** One valid payload per request. Typed so that a request added to the contract must be added here. */
 const VALID: { [K in RequestName]: RequestInput<K> } = {
   'app.getState': {},
+  'app.openExternal': { url: 'https://example.com/' },
   'conversations.list': {},
   'conversations.get': { conversationId: 'c1' },
   'conversations.create': {},
@@ -30,6 +31,7 @@ const VALID: { [K in RequestName]: RequestInput<K> } = {
   'conversations.retry': { conversationId: 'c1' },
   'conversations.keepStopped': { conversationId: 'c1', entryId: 'e1' },
   'actions.inbox': {},
+  'actions.inboxPage': { list: 'waiting', sort: 'time_left', limit: 50 },
   'actions.forConversation': { conversationId: 'c1' },
   'actions.decide': { actionId: 'a1', hash: HASH, decision: 'approve', reason: 'ok' },
   'actions.settle': { actionId: 'a1', hash: HASH, resolution: 'mark_done' },

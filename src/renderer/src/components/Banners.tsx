@@ -2,39 +2,56 @@ import { useState } from 'react'
 import { useAppDispatch, useAppSelector } from '../store/hooks'
 import { CONNECTION_MESSAGES } from '../api/connection'
 import { loadAppState, retryConnection } from '../store/thunks'
-import { demoExamplesToggled, viewSelected } from '../store/uiSlice'
+import { composerFocusRequested, demoBannerHiddenChanged, draftChanged, viewSelected } from '../store/uiSlice'
 import { DEMO_EXAMPLES } from '../../../shared/demo-examples'
 
+/** Compact: one line saying what the demo is, and its example requests as buttons that fill the
+ *  composer. Hiding it is remembered (Settings → Appearance brings it back). */
 export function DemoBanner() {
   const dispatch = useAppDispatch()
-  const hidden = useAppSelector((s) => s.ui.demoExamplesHidden)
+  const hidden = useAppSelector((s) => s.ui.demoBannerHidden)
+  const view = useAppSelector((s) => s.ui.view)
+  if (hidden) return null
+  const draftKey = view.kind === 'conversation' ? view.conversationId : ''
   return (
-    <div className="banner banner--info" data-testid="demo-banner" role="note">
+    <section className="banner banner--info banner--demo" data-testid="demo-banner" aria-label="Demo assistant">
       <div className="banner__body">
-        <p className="banner__title">Demo assistant</p>
         <p>
-          Demo assistant — runs offline inside the app and understands a fixed set of requests about the sample workspace. It is not
-          an AI model. Connect a real AI provider in Settings.
+          <strong>Demo assistant</strong> — offline, understands a fixed set of requests about the sample workspace. It is not an AI
+          model.{' '}
+          <button type="button" className="link-button" onClick={() => dispatch(viewSelected({ kind: 'settings' }))}>
+            Connect a provider
+          </button>
         </p>
-        {!hidden && (
-          <ul className="example-list" aria-label="Example requests">
-            {DEMO_EXAMPLES.map((example) => (
-              <li key={example.request} className="example-chip" title={example.does}>
+        <ul className="example-list" aria-label="Try an example">
+          {DEMO_EXAMPLES.map((example) => (
+            <li key={example.request}>
+              <button
+                type="button"
+                className="example-chip"
+                data-testid="demo-example"
+                title={example.does}
+                onClick={() => {
+                  dispatch(draftChanged({ key: draftKey, text: example.request }))
+                  dispatch(composerFocusRequested())
+                }}
+              >
                 {example.request}
-              </li>
-            ))}
-          </ul>
-        )}
+              </button>
+            </li>
+          ))}
+        </ul>
       </div>
-      <div className="banner__actions">
-        <button type="button" className="button button--small button--ghost" aria-expanded={!hidden} onClick={() => dispatch(demoExamplesToggled())}>
-          {hidden ? 'Show examples' : 'Hide examples'}
-        </button>
-        <button type="button" className="button button--small" onClick={() => dispatch(viewSelected({ kind: 'settings' }))}>
-          Connect a provider
-        </button>
-      </div>
-    </div>
+      <button
+        type="button"
+        className="button button--small button--ghost"
+        data-testid="demo-banner-hide"
+        aria-label="Hide the demo banner"
+        onClick={() => dispatch(demoBannerHiddenChanged(true))}
+      >
+        Hide
+      </button>
+    </section>
   )
 }
 

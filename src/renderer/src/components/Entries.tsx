@@ -4,6 +4,7 @@ import { errorMessage } from '../api/errors'
 import { formatTime } from '../format'
 import { useAppDispatch } from '../store/hooks'
 import { keepStoppedAnswer, retryConversation } from '../store/thunks'
+import { CopyButton } from './CopyButton'
 import { SafeMarkdown } from './Markdown'
 import { RetryButton } from './RetryButton'
 import { AnswerUsage } from './TokenUsage'
@@ -33,8 +34,13 @@ export const EntryView = memo(function EntryView({ entry, conversationId }: { en
           </div>
           <div className="assistant-body">
             {entry.text ? <SafeMarkdown text={entry.text} /> : entry.streaming ? <p className="muted">Thinking…</p> : null}
-            {entry.streaming && <span className="caret" aria-label="Writing" />}
+            {entry.streaming && <span className="caret" aria-hidden="true" />}
             {!entry.streaming && <AnswerUsage usage={entry.usage} />}
+            {!entry.streaming && entry.text && (
+              <div className="assistant-tools">
+                <CopyButton text={() => entry.text} what="answer" />
+              </div>
+            )}
             {entry.stopped && <StoppedNote entryId={entry.id} conversationId={conversationId} stopped={entry.stopped} />}
           </div>
         </div>

@@ -6,6 +6,7 @@ import { errorMessage } from '../api/errors'
 import { hostOf } from '../format'
 import { useAppDispatch, useAppSelector } from '../store/hooks'
 import { loadSettings, setConfirmation, setExpiryHours, signOut, switchAccount } from '../store/thunks'
+import { AppearanceSettings } from './AppearanceSettings'
 import { ProviderSettings } from './ProviderSettings'
 import { SignInForms } from './SignIn'
 
@@ -62,6 +63,11 @@ export function Settings({ app, section }: { app: AppState; section?: 'accounts'
           </>
         )}
 
+        <section className="settings__section" data-testid="appearance-settings">
+          <h2 className="settings__title">Appearance and notifications</h2>
+          <AppearanceSettings demo={app.provider.kind === 'demo'} />
+        </section>
+
         <section className="settings__section" ref={accountsRef}>
           <h2 className="settings__title">CRM account</h2>
           <Accounts app={app} startAdding={section === 'accounts'} />
@@ -107,6 +113,7 @@ const DECISION_TEXT: Record<Decision, string> = {
 
 function PolicyTable({ rows }: { rows: PolicyRow[] }) {
   return (
+    <div className="table-scroll">
     <table className="policy-table">
       <thead>
         <tr>
@@ -122,6 +129,7 @@ function PolicyTable({ rows }: { rows: PolicyRow[] }) {
         ))}
       </tbody>
     </table>
+    </div>
   )
 }
 

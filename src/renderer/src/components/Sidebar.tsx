@@ -1,11 +1,12 @@
-import { useState } from 'react'
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { AppState } from '../../../shared/domain'
 import { errorMessage } from '../api/errors'
 import { hostOf } from '../format'
 import { useAppDispatch, useAppSelector } from '../store/hooks'
 import { selectConversations, selectWaitingCount } from '../store/selectors'
 import { createConversation } from '../store/thunks'
-import { viewSelected } from '../store/uiSlice'
+import { moveFocusInList } from '../keyboard/shortcuts'
+import { sidebarToggled, viewSelected } from '../store/uiSlice'
 
 export function userRole(app: AppState): string {
   const user = app.user
@@ -33,6 +34,25 @@ export function Sidebar({ app }: { app: AppState }) {
   const listStatus = useAppSelector((s) => s.conversations.listStatus)
   const [creating, setCreating] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const [query, setQuery] = useState('')
+  const open = useAppSelector((s) => s.ui.sidebarOpen)
+  const searchNonce = useAppSelector((s) => s.ui.searchFocusNonce)
+  const searchRef = useRef<HTMLInputElement>(null)
+  const listRef = useRef<HTMLUListElement>(null)
+
+  useEffect(() => {
+    if (searchNonce > 0) searchRef.current?.focus()
+  }, [searchNonce])
+
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase()
+    return q ? conversations.filter((c) => (c.title || 'New conversation').toLowerCase().includes(q)) : conversations
+  }, [conversations, query])
+
+  const onListKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    if (!listRef.current) return
+    if (moveFocusInList(listRef.current, document.activeElement, e.key, '[data-testid="conversation-item"]')) e.preventDefault()
+  }
 
   const newConversation = async () => {
     setCreating(true)
@@ -47,7 +67,10 @@ export function Sidebar({ app }: { app: AppState }) {
   }
 
   return (
-    <nav className="sidebar" aria-label="Countersign">
+    <>
+      <Rail waiting={waiting} allowed={app.allowed} creating={creating} onNew={newConversation} />
+      {open && <div className="sidebar-backdrop" aria-hidden="true" onClick={() => dispatch(sidebarToggled(false))} />}
+    <nav className={`sidebar${open ? ' is-open' : ''}`} aria-label="Countersign" data-testid="sidebar">
       <div className="sidebar__brand">
         <span className="brand-mark" aria-hidden="true">
           ✓
@@ -85,12 +108,36 @@ export function Sidebar({ app }: { app: AppState }) {
         </p>
       )}
 
-      <div className="sidebar__section-title">Conversations</div>
-      <ul className="conversation-list">
+      <h2 className="sidebar__section-title" id="conversations-heading">
+        Conversations
+      </h2>
+      <input
+        ref={searchRef}
+        type="search"
+        className="input input--search"
+        data-testid="conversation-search"
+        placeholder="Search conversations"
+        aria-label="Search conversations by title"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') onListKeyDown(e)
+          if (e.key === 'Escape' && query) {
+            e.stopPropagation()
+            setQuery('')
+          }
+        }}
+      />
+      <ul className="conversation-list" aria-labelledby="conversations-heading" ref={listRef} onKeyDown={onListKeyDown}>
         {conversations.length === 0 && (
           <li className="conversation-list__empty">{listStatus === 'loading' ? 'Loading…' : 'No conversations yet'}</li>
         )}
-        {conversations.map((c) => {
+        {conversations.length > 0 && shown.length === 0 && (
+          <li className="conversation-list__empty" data-testid="conversation-search-empty">
+            No conversation title matches “{query.trim()}”
+          </li>
+        )}
+        {shown.map((c) => {
           const selected = view.kind === 'conversation' && view.conversationId === c.id
           return (
             <li key={c.id}>
@@ -103,7 +150,8 @@ export function Sidebar({ app }: { app: AppState }) {
                 aria-current={selected ? 'page' : undefined}
                 onClick={() => dispatch(viewSelected({ kind: 'conversation', conversationId: c.id }))}
               >
-                <span className={`status-dot status-dot--${c.status}`} title={statusTitle(c.status)} aria-label={statusTitle(c.status)} />
+                <span className={`status-dot status-dot--${c.status}`} title={statusTitle(c.status)} aria-hidden="true" />
+                {c.status !== 'idle' && <span className="visually-hidden">{statusTitle(c.status)}: </span>}
                 <span className="conversation-item__title">{c.title || 'New conversation'}</span>
               </button>
             </li>
@@ -119,9 +167,10 @@ export function Sidebar({ app }: { app: AppState }) {
           onClick={() => dispatch(viewSelected({ kind: 'inbox' }))}
         >
           <span>Inbox</span>
-          <span className="count-badge" data-testid="inbox-count" hidden={waiting === 0} aria-label={`${waiting} waiting`}>
+          <span className="count-badge" data-testid="inbox-count" hidden={waiting === 0} aria-hidden="true">
             {waiting}
           </span>
+          {waiting > 0 && <span className="visually-hidden">, {waiting} waiting</span>}
         </button>
         {app.organisation?.administrator && (
           <button
@@ -142,6 +191,45 @@ export function Sidebar({ app }: { app: AppState }) {
           <span>Settings</span>
         </button>
       </div>
+    </nav>
+    </>
+  )
+}
+
+/** Narrow windows: the sidebar folds into this rail; the menu button opens it over the content. */
+function Rail({ waiting, allowed, creating, onNew }: { waiting: number; allowed: boolean; creating: boolean; onNew: () => void }) {
+  const dispatch = useAppDispatch()
+  const view = useAppSelector((s) => s.ui.view)
+  return (
+    <nav className="rail" aria-label="Countersign (compact)" data-testid="rail">
+      <button type="button" className="rail__button" data-testid="rail-menu" aria-label="Show conversations" onClick={() => dispatch(sidebarToggled(true))}>
+        <span aria-hidden="true">☰</span>
+      </button>
+      <button type="button" className="rail__button" aria-label="New conversation" disabled={creating || !allowed} onClick={onNew}>
+        <span aria-hidden="true">+</span>
+      </button>
+      <button
+        type="button"
+        className={`rail__button${view.kind === 'inbox' ? ' is-selected' : ''}`}
+        data-testid="rail-inbox"
+        aria-label={`Inbox, ${waiting} waiting`}
+        onClick={() => dispatch(viewSelected({ kind: 'inbox' }))}
+      >
+        <span aria-hidden="true">✉</span>
+        {waiting > 0 && (
+          <span className="count-badge count-badge--rail" aria-hidden="true">
+            {waiting > 99 ? '99+' : waiting}
+          </span>
+        )}
+      </button>
+      <button
+        type="button"
+        className={`rail__button${view.kind === 'settings' ? ' is-selected' : ''}`}
+        aria-label="Settings"
+        onClick={() => dispatch(viewSelected({ kind: 'settings' }))}
+      >
+        <span aria-hidden="true">⚙</span>
+      </button>
     </nav>
   )
 }

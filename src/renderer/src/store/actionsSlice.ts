@@ -5,10 +5,7 @@ import { sessionChanged } from './sessionActions'
 /** Actions from main's ledger, keyed by id. */
 export const actionsAdapter = createEntityAdapter<ActionView>()
 
-export type ActionsState = EntityState<ActionView, string> & {
-  inboxStatus: 'idle' | 'loading' | 'ready' | 'error'
-  inboxError: string | null
-}
+export type ActionsState = EntityState<ActionView, string>
 
 // How far along an action is. A view of an earlier stage is stale: e.g. the reply to "approve"
 // ("approved") arriving after the pushed outcome ("failed", when a re-check refused it at once).
@@ -36,7 +33,7 @@ function upsertFresh(s: ActionsState, views: ActionView[]): void {
   )
 }
 
-const initialState: ActionsState = actionsAdapter.getInitialState({ inboxStatus: 'idle', inboxError: null })
+const initialState: ActionsState = actionsAdapter.getInitialState()
 
 export const actionsSlice = createSlice({
   name: 'actions',
@@ -47,18 +44,6 @@ export const actionsSlice = createSlice({
     },
     actionsLoaded(s, action: PayloadAction<ActionView[]>) {
       upsertFresh(s, action.payload)
-    },
-    inboxLoadStarted(s) {
-      s.inboxStatus = 'loading'
-    },
-    inboxLoadFailed(s, action: PayloadAction<string>) {
-      s.inboxStatus = 'error'
-      s.inboxError = action.payload
-    },
-    inboxLoaded(s, action: PayloadAction<ActionView[]>) {
-      upsertFresh(s, action.payload)
-      s.inboxStatus = 'ready'
-      s.inboxError = null
     }
   },
   extraReducers: (builder) => {
@@ -66,4 +51,4 @@ export const actionsSlice = createSlice({
   }
 })
 
-export const { actionChanged, actionsLoaded, inboxLoadStarted, inboxLoadFailed, inboxLoaded } = actionsSlice.actions
+export const { actionChanged, actionsLoaded } = actionsSlice.actions

@@ -4,7 +4,7 @@ import { createFakeApi } from '../test/fakeApi'
 import { flush, setup } from '../test/render'
 import { EVENT_NAMES } from '../api/names'
 import { entriesAdapter } from './conversationsSlice'
-import { selectWaitingActions, selectWaitingCount } from './selectors'
+import { selectWaitingCount } from './selectors'
 import { eventActions, startBridge } from './bridge'
 import { createAppStore } from '.'
 import { loadAppState, loadConversation } from './thunks'
@@ -54,14 +54,20 @@ describe('bridge', () => {
     expect(entities.e3).toMatchObject({ status: 'done', resultText: '3 invoices' })
   })
 
-  it('keeps actions keyed by id and counts what waits', () => {
-    const { fake, store } = setup()
+  it('keeps actions keyed by id and recounts what waits from main after a burst of changes, asking once', async () => {
+    let waiting = 2
+    const fake = createFakeApi({ 'actions.inboxPage': async () => ({ items: [], total: waiting, nextCursor: null }) })
+    const { store } = setup(fake)
     fake.emit('action.changed', action({ id: 'a1', createdAt: 1 }))
     fake.emit('action.changed', action({ id: 'a2', createdAt: 2, state: 'outcome_unknown' }))
     fake.emit('action.changed', action({ id: 'a3', createdAt: 3, state: 'succeeded' }))
+    await new Promise((r) => setTimeout(r, 250))
+    expect(fake.handlers['actions.inboxPage']).toHaveBeenCalledTimes(1)
+    expect(fake.handlers['actions.inboxPage']).toHaveBeenCalledWith({ list: 'waiting', limit: 0 })
     expect(selectWaitingCount(store.getState())).toBe(2)
-    expect(selectWaitingActions(store.getState()).map((a) => a.id)).toEqual(['a2', 'a1'])
+    waiting = 1
     fake.emit('action.changed', action({ id: 'a1', createdAt: 1, state: 'approved' }))
+    await new Promise((r) => setTimeout(r, 250))
     expect(store.getState().actions.entities.a1.state).toBe('approved')
     expect(selectWaitingCount(store.getState())).toBe(1)
   })
@@ -105,7 +111,7 @@ describe('bridge', () => {
     const fake = createFakeApi({
       'app.getState': async () => appState({ user: null, account: null }),
       'conversations.list': async () => [conversation()],
-      'actions.inbox': async () => [action()]
+      'actions.inboxPage': async () => ({ items: [], total: 1, nextCursor: null })
     })
     const { store } = setup(fake)
     await store.dispatch(loadAppState())
@@ -114,7 +120,7 @@ describe('bridge', () => {
     fake.emit('app.changed', appState())
     await flush()
     expect(fake.handlers['conversations.list']).toHaveBeenCalledTimes(1)
-    expect(fake.handlers['actions.inbox']).toHaveBeenCalledTimes(1)
+    expect(fake.handlers['actions.inboxPage']).toHaveBeenCalledTimes(1)
     expect(fake.handlers['settings.get']).toHaveBeenCalledTimes(1)
     expect(store.getState().conversations.ids).toEqual(['c1'])
     expect(selectWaitingCount(store.getState())).toBe(1)
@@ -140,6 +146,6 @@ describe('bridge', () => {
     store.dispatch({ type: 'connection/connectionChanged', payload: 'open' })
     await flush()
     expect(fake.handlers['app.getState'].mock.calls.length).toBe(before + 1)
-    expect(fake.handlers['actions.inbox'].mock.calls.length).toBeGreaterThanOrEqual(2)
+    expect(fake.handlers['actions.inboxPage'].mock.calls.length).toBeGreaterThanOrEqual(2)
   })
 })

@@ -1,12 +1,16 @@
 // Workflows that span slices. Components only dispatch what happened; these decide what to load
 // or show next.
 import { createListenerMiddleware } from '@reduxjs/toolkit'
+import { savePrefs } from '../prefs'
+import { actionChanged } from './actionsSlice'
 import { appChanged } from './appSlice'
 import { connectionChanged } from './connectionSlice'
+import { entryUpserted } from './conversationsSlice'
 import { sessionChanged } from './sessionActions'
-import { loadConversation, loadConversations, loadInbox, loadSettings, refreshAll } from './thunks'
+import { inboxQueryChanged } from './inboxSlice'
+import { loadConversation, loadConversations, loadInboxPage, loadSettings, refreshAll, refreshWaitingCount } from './thunks'
 import type { AppDispatch, RootState, ThunkExtra } from './types'
-import { actionLinkFollowed, focusRequested, scrollTargetSet, viewSelected } from './uiSlice'
+import { actionLinkFollowed, announced, focusRequested, inboxSortChosen, scrollTargetSet, viewSelected } from './uiSlice'
 
 export function createListeners(extra: ThunkExtra) {
   const listener = createListenerMiddleware({ extra })
@@ -22,7 +26,12 @@ export function createListeners(extra: ThunkExtra) {
       const state = api.getState()
       api.dispatch(sessionChanged({ userId: state.app.state?.user?.id ?? null, accountId: state.app.state?.account?.id ?? null }))
       if (!state.app.state?.user) return
-      await Promise.all([api.dispatch(loadConversations()), api.dispatch(loadInbox()), api.dispatch(loadSettings())])
+      await Promise.all([
+        api.dispatch(loadConversations()),
+        api.dispatch(refreshWaitingCount()),
+        api.getState().ui.view.kind === 'inbox' ? api.dispatch(loadInboxPage({ reset: true })) : null,
+        api.dispatch(loadSettings())
+      ])
     }
   })
 
@@ -33,7 +42,7 @@ export function createListeners(extra: ThunkExtra) {
       const view = action.payload
       if (view.kind === 'conversation') await api.dispatch(loadConversation({ conversationId: view.conversationId }))
       else if (view.kind === 'settings') await api.dispatch(loadSettings())
-      else if (view.kind === 'inbox') await api.dispatch(loadInbox())
+      else if (view.kind === 'inbox') await api.dispatch(loadInboxPage({ reset: true }))
     }
   })
 
@@ -68,6 +77,57 @@ export function createListeners(extra: ThunkExtra) {
       (previous.connection.hasBeenOpen || current.app.status === 'error'),
     effect: async (_action, api) => {
       await api.dispatch(refreshAll())
+    }
+  })
+
+  // Another list, filter or order: the inbox starts again from its first page.
+  startAppListening({
+    predicate: (action) => inboxQueryChanged.match(action) || inboxSortChosen.match(action),
+    effect: async (_action, api) => {
+      if (api.getState().ui.view.kind === 'inbox') await api.dispatch(loadInboxPage({ reset: true }))
+    }
+  })
+
+  // Something changed state: recount what waits, once things settle (a burst of changes asks once).
+  startAppListening({
+    actionCreator: actionChanged,
+    effect: async (_action, api) => {
+      api.cancelActiveListeners()
+      await api.delay(150)
+      await api.dispatch(refreshWaitingCount())
+    }
+  })
+
+  // Look-and-feel choices are remembered in this renderer's local storage.
+  startAppListening({
+    predicate: (_action, current, previous) =>
+      current.ui.theme !== previous.ui.theme ||
+      current.ui.demoBannerHidden !== previous.ui.demoBannerHidden ||
+      current.ui.inboxSort !== previous.ui.inboxSort,
+    effect: async (_action, api) => {
+      const { theme, demoBannerHidden, inboxSort } = api.getState().ui
+      savePrefs({ theme, demoBannerHidden, inboxSort })
+    }
+  })
+
+  // Screen readers hear of a new card and of a finished answer (live region in LiveAnnouncer).
+  startAppListening({
+    actionCreator: actionChanged,
+    effect: async (action, api) => {
+      const view = action.payload
+      const before = api.getOriginalState().actions.entities[view.id]
+      if (view.state === 'pending' && before?.state !== 'pending') {
+        api.dispatch(announced(`New approval request: ${view.abilityTitle}. ${view.card.summary}`))
+      }
+    }
+  })
+  startAppListening({
+    actionCreator: entryUpserted,
+    effect: async (action, api) => {
+      const { conversationId, entry } = action.payload
+      if (entry.kind !== 'assistant' || entry.streaming || !entry.text) return
+      const before = api.getOriginalState().conversations.entries[conversationId]?.entities[entry.id]
+      if (before?.kind === 'assistant' && before.streaming) api.dispatch(announced(`Answer: ${entry.text.slice(0, 600)}`))
     }
   })
 

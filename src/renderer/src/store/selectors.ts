@@ -1,11 +1,9 @@
 import { createSelector } from '@reduxjs/toolkit'
-import type { ActionState, ActionView } from '../../../shared/domain'
+import type { ActionView } from '../../../shared/domain'
 import { actionsAdapter } from './actionsSlice'
 import { conversationsAdapter } from './conversationsSlice'
 import type { RootState } from './types'
 
-/** States in which an action waits for the user. */
-export const WAITING_STATES: readonly ActionState[] = ['pending', 'outcome_unknown']
 
 const actionSelectors = actionsAdapter.getSelectors((s: RootState) => s.actions)
 const conversationSelectors = conversationsAdapter.getSelectors((s: RootState) => s.conversations)
@@ -17,14 +15,8 @@ export const selectConversationById = conversationSelectors.selectById
 export const selectActionById = actionSelectors.selectById
 export const selectAllActions = actionSelectors.selectAll
 
-const newestFirst = (a: ActionView, b: ActionView) => b.createdAt - a.createdAt || b.id.localeCompare(a.id)
-
-/** Everything waiting for the user, newest first. */
-export const selectWaitingActions = createSelector([selectAllActions], (actions) =>
-  actions.filter((a) => WAITING_STATES.includes(a.state)).sort(newestFirst)
-)
-
-export const selectWaitingCount = (s: RootState) => selectWaitingActions(s).length
+/** How many actions wait for the user, as main counts them (the inbox is paged). */
+export const selectWaitingCount = (s: RootState) => s.inbox.waitingTotal
 
 /** Actions of one conversation, oldest first. */
 export const selectActionsByConversation = createSelector([selectAllActions], (actions) => {

@@ -3,7 +3,8 @@
 import { createAsyncThunk } from '@reduxjs/toolkit'
 import type { RequestInput } from '../../../shared/contract'
 import { errorMessage } from '../api/errors'
-import { actionChanged, actionsLoaded, inboxLoadFailed, inboxLoaded, inboxLoadStarted } from './actionsSlice'
+import { actionChanged, actionsLoaded } from './actionsSlice'
+import { INBOX_PAGE_SIZE, inboxPageFailed, inboxPageLoaded, inboxPageRequested, waitingTotalChanged } from './inboxSlice'
 import { appChanged, appLoadFailed, appLoadStarted, providerChanged } from './appSlice'
 import {
   conversationChanged,
@@ -56,12 +57,35 @@ export const loadConversation = createAppThunk(
   }
 )
 
-export const loadInbox = createAppThunk('actions/loadInbox', async (_: void, { dispatch, extra }) => {
-  dispatch(inboxLoadStarted())
+/** The inbox's first page (`reset`) or its next one. Main pages it; the renderer never asks for all. */
+export const loadInboxPage = createAppThunk('inbox/loadPage', async ({ reset }: { reset: boolean }, { dispatch, getState, extra }) => {
+  const state = getState()
+  const inbox = state.inbox
+  if (!reset && (inbox.nextCursor === null || inbox.status === 'loading')) return
+  const generation = reset ? inbox.generation + 1 : inbox.generation
+  const sort = state.ui.inboxSort
+  dispatch(inboxPageRequested({ generation, reset }))
   try {
-    dispatch(inboxLoaded(await extra.api.requests['actions.inbox']({})))
+    const page = await extra.api.requests['actions.inboxPage']({
+      list: inbox.list,
+      ...(inbox.list === 'waiting' ? { sort } : { filter: inbox.filter }),
+      ...(!reset && inbox.nextCursor ? { cursor: inbox.nextCursor } : {}),
+      limit: INBOX_PAGE_SIZE
+    })
+    dispatch(actionsLoaded(page.items))
+    dispatch(inboxPageLoaded({ generation, page, sort }))
   } catch (error) {
-    dispatch(inboxLoadFailed(errorMessage(error)))
+    dispatch(inboxPageFailed({ generation, message: errorMessage(error) }))
+  }
+})
+
+/** How many actions wait, without fetching them. */
+export const refreshWaitingCount = createAppThunk('inbox/refreshCount', async (_: void, { dispatch, extra }) => {
+  try {
+    const page = await extra.api.requests['actions.inboxPage']({ list: 'waiting', limit: 0 })
+    dispatch(waitingTotalChanged(page.total))
+  } catch {
+    // The badge keeps its last known count; the next change or reconnect refreshes it.
   }
 })
 
@@ -239,8 +263,14 @@ export const refreshAll = createAppThunk('app/refreshAll', async (_: void, { dis
   const view = state.ui.view
   await Promise.all([
     dispatch(loadConversations()),
-    dispatch(loadInbox()),
+    dispatch(refreshWaitingCount()),
+    view.kind === 'inbox' ? dispatch(loadInboxPage({ reset: true })) : null,
     state.settings.status !== 'idle' ? dispatch(loadSettings()) : null,
     view.kind === 'conversation' ? dispatch(loadConversation({ conversationId: view.conversationId, force: true })) : null
   ])
+})
+
+/** A confirmed link from an answer: main checks it and opens it, or says how. */
+export const openExternal = createAppThunk('app/openExternal', async (url: string, { extra }) => {
+  return await extra.api.requests['app.openExternal']({ url })
 })

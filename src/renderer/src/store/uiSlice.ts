@@ -1,4 +1,5 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit'
+import { DEFAULT_PREFS, type InboxSort, type Theme } from '../prefs'
 import { sessionChanged } from './sessionActions'
 
 export type View =
@@ -18,18 +19,41 @@ export type UiState = {
   scrollTarget: { actionId: string; conversationId: string; nonce: number } | null
   /** Asks the composer to take keyboard focus (after "New conversation"). */
   composerFocusNonce: number
-  /** The demo banner's example list, folded away by the user. */
-  demoExamplesHidden: boolean
+  /** The demo banner, hidden by the user (remembered). */
+  demoBannerHidden: boolean
+  theme: Theme
+  inboxSort: InboxSort
+  /** Narrow windows: the sidebar is folded away unless opened. */
+  sidebarOpen: boolean
+  shortcutsOpen: boolean
+  /** Asks the sidebar's search box to take focus. */
+  searchFocusNonce: number
+  /** The latest thing to say to screen-reader users; `nonce` makes a repeat count. */
+  announcement: { text: string; nonce: number } | null
 }
 
-const initialState: UiState = { view: { kind: 'home' }, drafts: {}, sendErrors: {}, scrollTarget: null, composerFocusNonce: 0, demoExamplesHidden: false }
+export const initialUiState: UiState = {
+  view: { kind: 'home' },
+  drafts: {},
+  sendErrors: {},
+  scrollTarget: null,
+  composerFocusNonce: 0,
+  demoBannerHidden: DEFAULT_PREFS.demoBannerHidden,
+  theme: DEFAULT_PREFS.theme,
+  inboxSort: DEFAULT_PREFS.inboxSort,
+  sidebarOpen: false,
+  shortcutsOpen: false,
+  searchFocusNonce: 0,
+  announcement: null
+}
 
 export const uiSlice = createSlice({
   name: 'ui',
-  initialState,
+  initialState: initialUiState,
   reducers: {
     viewSelected(s, action: PayloadAction<View>) {
       s.view = action.payload
+      s.sidebarOpen = false
     },
     draftChanged(s, action: PayloadAction<{ key: string; text: string }>) {
       if (action.payload.text) s.drafts[action.payload.key] = action.payload.text
@@ -52,8 +76,26 @@ export const uiSlice = createSlice({
     composerFocusRequested(s) {
       s.composerFocusNonce += 1
     },
-    demoExamplesToggled(s) {
-      s.demoExamplesHidden = !s.demoExamplesHidden
+    demoBannerHiddenChanged(s, action: PayloadAction<boolean>) {
+      s.demoBannerHidden = action.payload
+    },
+    themeChosen(s, action: PayloadAction<Theme>) {
+      s.theme = action.payload
+    },
+    inboxSortChosen(s, action: PayloadAction<InboxSort>) {
+      s.inboxSort = action.payload
+    },
+    sidebarToggled(s, action: PayloadAction<boolean | undefined>) {
+      s.sidebarOpen = action.payload ?? !s.sidebarOpen
+    },
+    shortcutsToggled(s, action: PayloadAction<boolean | undefined>) {
+      s.shortcutsOpen = action.payload ?? !s.shortcutsOpen
+    },
+    searchFocusRequested(s) {
+      s.searchFocusNonce += 1
+    },
+    announced(s, action: PayloadAction<string>) {
+      s.announcement = { text: action.payload, nonce: (s.announcement?.nonce ?? 0) + 1 }
     }
   },
   extraReducers: (builder) => {
@@ -75,5 +117,11 @@ export const {
   scrollTargetSet,
   scrollTargetReached,
   composerFocusRequested,
-  demoExamplesToggled
+  demoBannerHiddenChanged,
+  themeChosen,
+  inboxSortChosen,
+  sidebarToggled,
+  shortcutsToggled,
+  searchFocusRequested,
+  announced
 } = uiSlice.actions

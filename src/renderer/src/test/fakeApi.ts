@@ -19,6 +19,7 @@ export function createFakeApi(overrides: Partial<{ [K in RequestName]: (input: R
     'app.getState': async () => appState(),
     'conversations.list': async () => [],
     'actions.inbox': async () => [],
+    'actions.inboxPage': async () => ({ items: [], total: 0, nextCursor: null }),
     'actions.forConversation': async () => [],
     'settings.get': async () => settingsView(),
     'conversations.send': async () => ({ ok: true as const }),

@@ -1,11 +1,11 @@
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { ActionState, ActionView } from '../../../shared/domain'
-import { ApiError } from '../api/errors'
-import { action, HASH_B } from '../test/fixtures'
-import { createFakeApi } from '../test/fakeApi'
-import { flush, renderWithStore, setup } from '../test/render'
-import { useAppSelector } from '../store/hooks'
+import type { ActionState, ActionView } from '../../../../shared/domain'
+import { ApiError } from '../../api/errors'
+import { action, HASH_B } from '../../test/fixtures'
+import { createFakeApi } from '../../test/fakeApi'
+import { flush, renderWithStore, setup } from '../../test/render'
+import { useAppSelector } from '../../store/hooks'
 import { ApprovalCard } from './ApprovalCard'
 
 afterEach(() => {
@@ -41,13 +41,15 @@ describe('ApprovalCard', () => {
     expect(within(card).getByTestId('card-summary').textContent).toContain('Acme renewal')
     const detail = within(card).getByTestId('card-detail')
     const headers = within(detail).getAllByRole('columnheader').map((h) => h.textContent)
-    expect(headers).toEqual(['Field', 'Current', 'Proposed'])
+    expect(headers).toEqual(['Field', 'Now', 'After approval'])
     const stage = detail.querySelector('tr[data-field="stage"]')!
     expect(stage.className).toContain('is-changed')
     expect(stage.querySelector('.detail-table__before')!.textContent).toBe('Proposal')
     expect(stage.querySelector('.detail-table__after')!.textContent).toBe('Negotiation')
     expect(detail.querySelector('tr[data-field="owner"]')!.className).not.toContain('is-changed')
-    expect(card.textContent).toContain('Proposed by Fiona Finch')
+    expect(card.textContent).toContain('Proposed by the assistant on your behalf')
+    expect(card.textContent).not.toContain('Fiona Finch')
+    expect(detail.textContent).toContain('Deal Acme renewal')
   })
 
   it('counts down to expiry, ticking each minute', async () => {
@@ -166,6 +168,11 @@ describe('ApprovalCard', () => {
     await act(async () => {
       fireEvent.click(screen.getByTestId('settle-mark-done'))
     })
+    // Asks first: nothing is sent until the confirmation.
+    expect(fake.handlers['actions.settle']).not.toHaveBeenCalled()
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('settle-mark-done-confirm'))
+    })
     expect(fake.handlers['actions.settle']).toHaveBeenCalledWith({ actionId: 'act-1', hash: 'a'.repeat(64), resolution: 'mark_done' })
     await flush()
     expect(screen.getByTestId('approval-card').getAttribute('data-state')).toBe('succeeded')
@@ -202,7 +209,7 @@ describe('ApprovalCard', () => {
     expect(detail.textContent).toContain('Your overdue invoice')
     expect(detail.querySelector('pre')!.textContent).toBe('Hello Ann,\n<b>please</b> pay.')
     expect(detail.querySelector('b')).toBeNull()
-    expect(detail.textContent).toContain('invoice: INV-7')
+    expect(detail.textContent).toContain('Invoice INV-7')
     cleanup()
     renderCard(
       action({
@@ -241,7 +248,94 @@ describe('ApprovalCard', () => {
       })
     )
     const detail = screen.getByTestId('card-detail')
-    expect(detail.textContent).toContain('type')
-    expect(detail.textContent).toContain('"Acme"')
+    expect(detail.textContent).toContain('Kind of record')
+    expect(detail.textContent).toContain('Matching')
+    expect(detail.textContent).toContain('Acme')
+    expect(detail.textContent).not.toContain('"Acme"')
+    expect(detail.querySelector('dt')!.textContent).not.toBe('type')
+  })
+  it('after the action ran, the table no longer calls the old values current or the new ones proposed', () => {
+    const { card } = renderCard(action({ state: 'succeeded', resultSummary: 'Deal updated' }))
+    const headers = within(card).getAllByRole('columnheader').map((h) => h.textContent)
+    expect(headers).toEqual(['Field', 'Before', 'Now'])
+    cleanup()
+    const declined = renderCard(action({ state: 'declined' })).card
+    const declinedHeaders = within(declined).getAllByRole('columnheader').map((h) => h.textContent)
+    expect(declinedHeaders.join(' ')).not.toMatch(/Current|^Proposed$/)
+    expect(declinedHeaders[2]).toMatch(/not applied/)
+    cleanup()
+    const unknown = renderCard(action({ state: 'outcome_unknown' })).card
+    expect(within(unknown).getAllByRole('columnheader')[2].textContent).toMatch(/not confirmed/)
+  })
+
+  it('an automation card does not repeat what the automation does', () => {
+    const description = 'Emails customers weekly about overdue invoices'
+    const { card } = renderCard(
+      action({
+        card: {
+          summary: 'Switch on the automation',
+          detail: {
+            kind: 'automation',
+            automation: { type: 'automation', id: 'au1', label: 'Dunning reminders' },
+            description,
+            switchTo: 'on',
+            consequence: `From now on it runs by itself: ${description}`
+          }
+        }
+      })
+    )
+    const detail = within(card).getByTestId('card-detail')
+    expect(detail.textContent!.split(description)).toHaveLength(2)
+    expect(detail.textContent).toContain('From now on it runs by itself.')
+  })
+
+  it('an email card keeps recipients and subject next to its buttons', () => {
+    const { card } = renderCard(
+      action({
+        card: {
+          summary: 'Email Ann',
+          detail: { kind: 'message', about: null, to: [{ name: 'Ann Lee', address: 'ann@acme.test' }], subject: 'Your invoice', body: 'x\n'.repeat(200) }
+        }
+      })
+    )
+    const bar = within(card).getByTestId('approve-button').closest('.card__actions') as HTMLElement
+    expect(within(bar).getByTestId('card-sending').textContent).toContain('Ann Lee <ann@acme.test>')
+    expect(within(bar).getByTestId('card-sending').textContent).toContain('Your invoice')
+  })
+
+  it('an unknown outcome is explained in plain words and neither choice is the default', () => {
+    const { card } = renderCard(action({ state: 'outcome_unknown', error: 'The CRM did not answer in time.' }))
+    expect(within(card).getByTestId('outcome-explain').textContent).toMatch(/could not tell us whether the change went through/)
+    expect(within(card).getByTestId('outcome-explain').textContent).toMatch(/look at the Acme renewal record/)
+    for (const id of ['settle-mark-done', 'settle-run-again']) {
+      expect(within(card).getByTestId(id).className).not.toContain('button--primary')
+    }
+  })
+
+  it('keyboard: D opens the decline form, Escape closes it, A approves the focused card', async () => {
+    const fake = createFakeApi({ 'actions.decide': async () => action({ state: 'approved' }) })
+    const { card } = renderCard(action(), fake)
+    fireEvent.keyDown(within(card).getByTestId('approve-button'), { key: 'd' })
+    const reason = screen.getByTestId('decline-reason')
+    // Typing a reason never triggers shortcuts.
+    fireEvent.keyDown(reason, { key: 'a' })
+    expect(fake.handlers['actions.decide']).not.toHaveBeenCalled()
+    fireEvent.keyDown(reason, { key: 'Escape' })
+    expect(screen.queryByTestId('decline-reason')).toBeNull()
+    await act(async () => {
+      fireEvent.keyDown(within(card).getByTestId('decline-button'), { key: 'a' })
+    })
+    expect(fake.handlers['actions.decide']).toHaveBeenCalledWith({ actionId: 'act-1', hash: 'a'.repeat(64), decision: 'approve' })
+  })
+
+  it('after a decline, focus lands on the card\'s new state, not on the page', async () => {
+    const fake = createFakeApi({ 'actions.decide': async () => action({ state: 'declined' }) })
+    renderCard(action(), fake)
+    fireEvent.click(screen.getByTestId('decline-button'))
+    await act(async () => {
+      fireEvent.click(screen.getByTestId('decline-confirm'))
+    })
+    await flush()
+    expect(document.activeElement).toBe(screen.getByTestId('card-status'))
   })
 })

@@ -1,0 +1,3 @@
+export { ApprovalCard } from './ApprovalCard'
+export { STATE, recordTypeLabel } from './labels'
+export { CardDetail } from './details'
