@@ -8,6 +8,7 @@ import { queryInbox } from './actions/inbox-query'
 import { toView, type ActionLedger } from './actions/ledger'
 import { openExternalLink } from './links/external-link'
 import type { Assistant } from './assistant/assistant'
+import { deleteConversation, renameConversation, reusableEmptyConversation, searchConversations } from './conversations/manage'
 import { summaryOf, viewOf, type ConversationStore } from './conversations/store'
 import { AssistantError } from './errors'
 import type { EventSink } from './ipc/events'
@@ -87,7 +88,24 @@ export function createHandlers(d: HandlerDeps): Handlers {
       if (!conversation || conversation.principal !== principal()) throw new AssistantError('not_found', 'No such conversation.')
       return viewOf(conversation)
     },
-    'conversations.create': async () => summaryOf(d.assistant.createConversation()),
+    // An untouched "New conversation" is reused, so empty entries do not pile up.
+    'conversations.create': async () => {
+      const p = requireUser().principal
+      return summaryOf(reusableEmptyConversation(d.conversations, p) ?? d.assistant.createConversation())
+    },
+    'conversations.rename': async ({ conversationId, title }) => {
+      const p = requireUser().principal
+      const summary = renameConversation(d.conversations, p, conversationId, title)
+      d.events.emit('conversation.changed', summary, p)
+      return summary
+    },
+    'conversations.delete': async ({ conversationId }) => {
+      const p = requireUser().principal
+      await d.assistant.whileIdle(conversationId, async () => deleteConversation(d.conversations, d.ledger, p, conversationId))
+      d.events.emit('conversation.removed', { conversationId }, p)
+      return { ok: true as const }
+    },
+    'conversations.search': async ({ query }) => searchConversations(d.conversations, requireUser().principal, query),
     'conversations.send': async ({ conversationId, text }) => {
       await d.organisation.refreshCrm()
       await d.assistant.send(conversationId, text)

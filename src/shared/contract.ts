@@ -62,6 +62,13 @@ export const requests = {
   },
   'conversations.stop': { input: z.object({ conversationId: id }).strict(), output: ok },
   'conversations.retry': { input: z.object({ conversationId: id }).strict(), output: ok },
+  'conversations.rename': { input: z.object({ conversationId: id, title: z.string().max(500) }).strict(), output: conversationSummarySchema },
+  /** Refused while an action in it waits, runs or needs settling; the audit trail and the ledger keep their records. */
+  'conversations.delete': { input: z.object({ conversationId: id }).strict(), output: ok },
+  'conversations.search': {
+    input: z.object({ query: z.string().max(200) }).strict(),
+    output: z.array(conversationSummarySchema.extend({ snippet: z.string() }))
+  },
   /** After Stop: the partial answer becomes part of what the model reads, as the user chose. */
   'conversations.keepStopped': { input: z.object({ conversationId: id, entryId: id }).strict(), output: ok },
 
@@ -177,6 +184,8 @@ export const requests = {
 export const events = {
   'conversation.changed': conversationSummarySchema,
   'conversation.entry': z.object({ conversationId: z.string(), entry: entrySchema }),
+  /** A conversation was deleted (in another window, too). */
+  'conversation.removed': z.object({ conversationId: z.string() }),
   /** An entry main dropped (a failed answer's partial text): the window removes it too. */
   'conversation.entryRemoved': z.object({ conversationId: z.string(), entryId: z.string() }),
   'action.changed': actionViewSchema,

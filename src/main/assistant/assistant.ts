@@ -144,6 +144,14 @@ export class Assistant {
     })
   }
 
+  /** Runs `fn` under the conversation's lock, refused while an answer is being written. */
+  async whileIdle<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
+    return this.core.locks.run(conversationId, async () => {
+      if (this.core.running.has(conversationId)) throw new AssistantError('busy', 'Stop the answer being written first.')
+      return fn()
+    })
+  }
+
   // ─── Decisions ─────────────────────────────────────────────────────────────────────────
 
   async decide(input: { actionId: string; hash: string; decision: 'approve' | 'decline'; reason?: string }): Promise<ActionView> {

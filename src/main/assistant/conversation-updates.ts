@@ -37,9 +37,18 @@ export class ConversationUpdates {
     if (entry && entry.kind === 'tool' && entry.actionId === action.id) this.putEntry(action.conversationId, { ...entry, status, resultText })
   }
 
-  addNotice(conversationId: string, text: string, retryable: boolean): void {
+  /** An error notice; `retryAfterSeconds` (from a provider's rate limit) makes Retry count down. */
+  addNotice(conversationId: string, text: string, retryable: boolean, retryAfterSeconds?: number): void {
     if (!this.deps.conversations.get(conversationId)) return
-    this.putEntry(conversationId, { kind: 'notice', id: randomUUID(), at: this.deps.clock(), level: 'error', text, retryable })
+    this.putEntry(conversationId, {
+      kind: 'notice',
+      id: randomUUID(),
+      at: this.deps.clock(),
+      level: 'error',
+      text,
+      retryable,
+      ...(retryable && retryAfterSeconds !== undefined ? { retryAfterSeconds } : {})
+    })
   }
 
   setStatus(conversationId: string, status: ConversationRecord['status']): void {

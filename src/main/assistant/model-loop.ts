@@ -56,7 +56,8 @@ export class ModelLoop {
       session = this.deps.accounts.sessionFor(user.principal)
       resolved = await this.deps.providers.resolve(user.principal, this.deps.providers.conversationProfile(conversationId))
     } catch (error) {
-      const retryable = !(error instanceof ProviderNotReadyError) && !(error instanceof AssistantError)
+      // Not ready (no consent yet, key missing): Retry works once the user has fixed it in Settings.
+      const retryable = error instanceof ProviderNotReadyError || !(error instanceof AssistantError)
       this.updates.addNotice(conversationId, explain(error, this.core), retryable)
       this.updates.setStatus(conversationId, 'error')
       return 'done'
@@ -141,7 +142,7 @@ export class ModelLoop {
       })
       // The partial answer goes from the screen too, not only from the history.
       if (text) this.deps.events.emit('conversation.entryRemoved', { conversationId, entryId }, conversation.principal)
-      this.updates.addNotice(conversationId, described.message, described.retryable)
+      this.updates.addNotice(conversationId, described.message, described.retryable, described.retryAfterSeconds)
       this.updates.emitSummary(conversationId)
       return 'done'
     }

@@ -8,6 +8,7 @@ import { loadConversation } from '../store/thunks'
 import { scrollTargetReached } from '../store/uiSlice'
 import { ApprovalCard } from './ApprovalCard'
 import { Composer } from './Composer'
+import { ConversationMenu } from './ConversationMenu'
 import { ConversationProviderPicker } from './ConversationProviderPicker'
 import { ConversationUsage } from './TokenUsage'
 import { EntryView } from './Entries'
@@ -132,6 +133,7 @@ export function ConversationView({ conversationId, disabled = false }: { convers
         <ConversationUsage entries={entries} />
         <ConversationProviderPicker conversationId={conversationId} />
         <StatusLabel status={status} />
+        {summary && <ConversationMenu conversationId={conversationId} title={summary.title} />}
       </header>
       <div className="conversation__scroll" ref={scrollRef} onScroll={onScroll} data-testid="conversation-scroll">
         {loadStatus === 'loading' && items.length === 0 && <p className="muted center">Loading conversation…</p>}

@@ -73,7 +73,7 @@ function StoppedNote({ entryId, conversationId, stopped }: { entryId: string; co
         Keep this answer
       </button>
       {error && (
-        <p role="alert" className="error-text">
+        <p role="alert" className="field-error">
           {error}
         </p>
       )}

@@ -4,7 +4,7 @@ import { errorMessage } from '../api/errors'
 import { hostOf } from '../format'
 import { useAppDispatch, useAppSelector } from '../store/hooks'
 import { selectConversations, selectWaitingCount } from '../store/selectors'
-import { createConversation } from '../store/thunks'
+import { createConversation, searchConversations } from '../store/thunks'
 import { moveFocusInList } from '../keyboard/shortcuts'
 import { sidebarToggled, viewSelected } from '../store/uiSlice'
 
@@ -44,10 +44,34 @@ export function Sidebar({ app }: { app: AppState }) {
     if (searchNonce > 0) searchRef.current?.focus()
   }, [searchNonce])
 
+  // Titles filter at once; main's search (titles and everything said) replaces that when it answers.
+  const [hits, setHits] = useState<{ query: string; items: { id: string; snippet: string }[] } | null>(null)
+  useEffect(() => {
+    const q = query.trim()
+    if (!q) return setHits(null)
+    let current = true
+    const timer = setTimeout(() => {
+      dispatch(searchConversations(q))
+        .unwrap()
+        .then((found) => current && setHits({ query: q, items: found.map((h) => ({ id: h.id, snippet: h.snippet })) }))
+        .catch(() => current && setHits(null))
+    }, 150)
+    return () => {
+      current = false
+      clearTimeout(timer)
+    }
+  }, [query, dispatch])
+
+  const snippets = useMemo(() => new Map((hits?.items ?? []).map((h) => [h.id, h.snippet])), [hits])
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase()
-    return q ? conversations.filter((c) => (c.title || 'New conversation').toLowerCase().includes(q)) : conversations
-  }, [conversations, query])
+    if (!q) return conversations
+    if (hits && hits.query.toLowerCase() === q) {
+      const byId = new Map(conversations.map((c) => [c.id, c]))
+      return hits.items.flatMap((h) => (byId.has(h.id) ? [byId.get(h.id)!] : []))
+    }
+    return conversations.filter((c) => (c.title || 'New conversation').toLowerCase().includes(q))
+  }, [conversations, query, hits])
 
   const onListKeyDown = (e: KeyboardEvent<HTMLElement>) => {
     if (!listRef.current) return
@@ -117,7 +141,7 @@ export function Sidebar({ app }: { app: AppState }) {
         className="input input--search"
         data-testid="conversation-search"
         placeholder="Search conversations"
-        aria-label="Search conversations by title"
+        aria-label="Search conversations"
         value={query}
         onChange={(e) => setQuery(e.target.value)}
         onKeyDown={(e) => {
@@ -134,7 +158,7 @@ export function Sidebar({ app }: { app: AppState }) {
         )}
         {conversations.length > 0 && shown.length === 0 && (
           <li className="conversation-list__empty" data-testid="conversation-search-empty">
-            No conversation title matches “{query.trim()}”
+            No conversation matches “{query.trim()}”
           </li>
         )}
         {shown.map((c) => {
@@ -153,6 +177,11 @@ export function Sidebar({ app }: { app: AppState }) {
                 <span className={`status-dot status-dot--${c.status}`} title={statusTitle(c.status)} aria-hidden="true" />
                 {c.status !== 'idle' && <span className="visually-hidden">{statusTitle(c.status)}: </span>}
                 <span className="conversation-item__title">{c.title || 'New conversation'}</span>
+                {query.trim() && snippets.get(c.id) && snippets.get(c.id) !== c.title && (
+                  <span className="conversation-item__snippet" data-testid="conversation-snippet">
+                    {snippets.get(c.id)}
+                  </span>
+                )}
               </button>
             </li>
           )

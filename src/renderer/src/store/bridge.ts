@@ -6,7 +6,7 @@ import type { ConnectionMonitor } from '../api/connection'
 import { actionChanged } from './actionsSlice'
 import { appChanged } from './appSlice'
 import { connectionChanged } from './connectionSlice'
-import { conversationChanged, entryRemoved, entryUpserted } from './conversationsSlice'
+import { conversationChanged, conversationRemoved, entryRemoved, entryUpserted } from './conversationsSlice'
 import { focusRequested, viewSelected } from './uiSlice'
 
 type EventToAction = { [K in EventName]: (payload: EventPayload<K>) => UnknownAction }
@@ -15,6 +15,7 @@ export const eventActions: EventToAction = {
   'conversation.changed': (payload) => conversationChanged(payload),
   'conversation.entry': (payload) => entryUpserted(payload),
   'conversation.entryRemoved': (payload) => entryRemoved(payload),
+  'conversation.removed': (payload) => conversationRemoved(payload),
   'action.changed': (payload) => actionChanged(payload),
   'app.changed': (payload) => appChanged(payload),
   'ui.focusAction': (payload) => focusRequested(payload),

@@ -77,6 +77,14 @@ export const conversationsSlice = createSlice({
       if (existing) entriesAdapter.upsertOne(existing, entry)
       else s.entries[conversationId] = entriesAdapter.upsertOne(entriesAdapter.getInitialState(), entry)
     },
+    /** Main deleted a conversation (here or in another window). */
+    conversationRemoved(s, action: PayloadAction<{ conversationId: string }>) {
+      const id = action.payload.conversationId
+      conversationsAdapter.removeOne(s, id)
+      delete s.entries[id]
+      delete s.loaded[id]
+      delete s.loadErrors[id]
+    },
     /** Main dropped an entry (a failed answer's partial text): it goes from the screen too. */
     entryRemoved(s, action: PayloadAction<{ conversationId: string; entryId: string }>) {
       const existing = s.entries[action.payload.conversationId]
@@ -97,5 +105,6 @@ export const {
   conversationLoadFailed,
   conversationLoaded,
   entryUpserted,
-  entryRemoved
+  entryRemoved,
+  conversationRemoved
 } = conversationsSlice.actions

@@ -11,6 +11,7 @@ import {
   conversationLoaded,
   conversationLoadFailed,
   conversationLoadStarted,
+  conversationRemoved,
   listLoaded,
   listLoadFailed,
   listLoadStarted
@@ -137,6 +138,22 @@ export const stopConversation = createAppThunk('conversations/stop', async (conv
 
 export const retryConversation = createAppThunk('conversations/retry', async (conversationId: string, { extra }) => {
   await extra.api.requests['conversations.retry']({ conversationId })
+})
+
+export const renameConversation = createAppThunk('conversations/rename', async (input: { conversationId: string; title: string }, { dispatch, extra }) => {
+  const summary = await extra.api.requests['conversations.rename'](input)
+  dispatch(conversationChanged(summary))
+  return summary
+})
+
+/** Main refuses while an action in it waits or runs, and says so; the audit trail is kept either way. */
+export const deleteConversation = createAppThunk('conversations/delete', async (conversationId: string, { dispatch, extra }) => {
+  await extra.api.requests['conversations.delete']({ conversationId })
+  dispatch(conversationRemoved({ conversationId }))
+})
+
+export const searchConversations = createAppThunk('conversations/search', async (query: string, { extra }) => {
+  return extra.api.requests['conversations.search']({ query })
 })
 
 /** Keeps a stopped answer, so the model reads it as what it said; main pushes the updated entry. */

@@ -1,6 +1,7 @@
 import { createSlice, type PayloadAction } from '@reduxjs/toolkit'
 import { DEFAULT_PREFS, type InboxSort, type Theme } from '../prefs'
 import { sessionChanged } from './sessionActions'
+import { conversationRemoved } from './conversationsSlice'
 
 export type View =
   | { kind: 'home' }
@@ -99,6 +100,10 @@ export const uiSlice = createSlice({
     }
   },
   extraReducers: (builder) => {
+    // A deleted conversation that is open goes back to the start screen.
+    builder.addCase(conversationRemoved, (s, action) => {
+      if (s.view.kind === 'conversation' && s.view.conversationId === action.payload.conversationId) s.view = { kind: 'home' }
+    })
     builder.addCase(sessionChanged, (s) => {
       s.view = s.view.kind === 'settings' ? s.view : { kind: 'home' }
       s.drafts = {}

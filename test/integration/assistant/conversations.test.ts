@@ -1,0 +1,149 @@
+// What people do with conversations, through the real core: rename, delete (refused while an
+// action is in play; the audit trail is kept), search across what was said, no pile of empty
+// "New conversation" entries, and a stopped answer that the model never reads unless kept.
+import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider'
+import { MockLanguageModelV4 } from 'ai/test'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createSeedWorkspace } from '../../../src/main/crm/sample/seed'
+import { scriptedModel, type ScriptStep } from '../../support/scripted-model'
+import { openTestApp, tempDir } from '../../support/test-app'
+
+const cleanups: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+async function open(steps: ScriptStep[], model?: () => MockLanguageModelV4) {
+  const dir = tempDir()
+  const script = scriptedModel(steps)
+  const t = await openTestApp(dir.path, { model: model ?? (() => script.model) })
+  cleanups.push(() => dir.remove(), () => t.close())
+  await t.signIn('maria')
+  return t
+}
+
+const openDeal = () => createSeedWorkspace().records.deal.find((d) => d.fields.stage !== 'won' && d.fields.stage !== 'lost')!
+
+describe('managing conversations', () => {
+  it('renames, refuses invisible characters, and another person cannot rename or see it', async () => {
+    const t = await open([{ text: 'Hello.' }])
+    const c = await t.h['conversations.create']({})
+    await t.say(c.id, 'Hi')
+    expect((await t.h['conversations.rename']({ conversationId: c.id, title: '  Q3   pipeline  ' })).title).toBe('Q3 pipeline')
+    await expect(t.h['conversations.rename']({ conversationId: c.id, title: 'Q3\u202Eenilepip' })).rejects.toThrow(/invisible characters/)
+    await expect(t.h['conversations.rename']({ conversationId: c.id, title: '   ' })).rejects.toThrow(/Give the conversation a name/)
+    await t.signIn('rita')
+    await expect(t.h['conversations.rename']({ conversationId: c.id, title: 'mine now' })).rejects.toThrow(/not yours/)
+    await t.signIn('maria')
+    expect((await t.h['conversations.list']({})).map((x) => x.title)).toEqual(['Q3 pipeline'])
+  })
+
+  it('reuses an untouched "New conversation" instead of piling up empty ones', async () => {
+    const t = await open([{ text: 'Hello.' }])
+    const a = await t.h['conversations.create']({})
+    const b = await t.h['conversations.create']({})
+    expect(b.id).toBe(a.id)
+    await t.say(a.id, 'Hi')
+    const c = await t.h['conversations.create']({})
+    expect(c.id).not.toBe(a.id)
+    expect(await t.h['conversations.list']({})).toHaveLength(2)
+  })
+
+  it('delete is refused while a card waits, works once it is decided, and keeps the audit trail and the ledger record', async () => {
+    const deal = openDeal()
+    const t = await open([{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 3 } } }] }, { text: 'OK.' }])
+    const c = await t.h['conversations.create']({})
+    await t.say(c.id, 'Set it')
+    const [card] = await t.h['actions.inbox']({})
+    await expect(t.h['conversations.delete']({ conversationId: c.id })).rejects.toThrow(/still waiting or running/)
+    await t.h['actions.decide']({ actionId: card.id, hash: card.hash, decision: 'decline' })
+    await t.app.assistant.idle()
+    const removed: string[] = []
+    const stop = t.app.events.subscribe((name, payload) => name === 'conversation.removed' && removed.push((payload as { conversationId: string }).conversationId))
+    await t.h['conversations.delete']({ conversationId: c.id })
+    stop()
+    expect(removed).toEqual([c.id])
+    expect(await t.h['conversations.list']({})).toEqual([])
+    await expect(t.h['conversations.get']({ conversationId: c.id })).rejects.toThrow(/No such conversation/)
+    expect(t.app.ledger.get(card.id)?.state).toBe('declined')
+    expect(t.app.audit.read().filter((e) => e.actionId === card.id).map((e) => e.event)).toEqual(expect.arrayContaining(['proposed', 'decided']))
+  })
+
+  it('search finds words anywhere in what was said, in any language, only in your own conversations', async () => {
+    const t = await open([{ text: 'Die Rechnung für Acme ist überfällig.' }, { text: 'Nothing to report.' }])
+    const a = await t.h['conversations.create']({})
+    await t.say(a.id, 'Wie steht es um Acme?')
+    const b = await t.h['conversations.create']({})
+    await t.say(b.id, 'Anything new?')
+    const hits = await t.h['conversations.search']({ query: 'überfällig acme' })
+    expect(hits.map((h) => h.id)).toEqual([a.id])
+    expect(hits[0].snippet).toMatch(/überfällig/)
+    expect(await t.h['conversations.search']({ query: 'nonexistentword' })).toEqual([])
+    await t.signIn('rita')
+    expect(await t.h['conversations.search']({ query: 'acme' })).toEqual([])
+  })
+})
+
+/** A model that writes a few words and then waits until it is stopped. */
+function hangingModel(prompts: LanguageModelV4CallOptions['prompt'][]) {
+  return new MockLanguageModelV4({
+    provider: 'test-provider',
+    modelId: 'hanging',
+    doStream: async (options) => {
+      prompts.push(options.prompt)
+      const stream = new ReadableStream<LanguageModelV4StreamPart>({
+        start(controller) {
+          controller.enqueue({ type: 'stream-start', warnings: [] })
+          controller.enqueue({ type: 'text-start', id: 't' })
+          controller.enqueue({ type: 'text-delta', id: 't', delta: 'The overdue invoices are' })
+          options.abortSignal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')))
+        }
+      })
+      return { stream }
+    }
+  })
+}
+
+describe('a stopped answer', () => {
+  async function stopped() {
+    const prompts: LanguageModelV4CallOptions['prompt'][] = []
+    const steps: ScriptStep[] = [{ text: 'Here is the rest.' }]
+    const script = scriptedModel(steps)
+    let first = true
+    const t = await open([], () => {
+      if (first) {
+        first = false
+        return hangingModel(prompts)
+      }
+      return script.model
+    })
+    const c = await t.h['conversations.create']({})
+    await t.h['conversations.send']({ conversationId: c.id, text: 'Show overdue invoices' })
+    for (let i = 0; i < 50 && !(await t.h['conversations.get']({ conversationId: c.id })).entries.some((e) => e.kind === 'assistant' && e.text); i++) await new Promise((r) => setTimeout(r, 20))
+    await t.h['conversations.stop']({ conversationId: c.id })
+    await t.app.assistant.idle()
+    const entry = (await t.h['conversations.get']({ conversationId: c.id })).entries.find((e) => e.kind === 'assistant')!
+    return { t, c, entry, script }
+  }
+
+  it('stays on screen but is not sent back to the model as its own words', async () => {
+    const { t, c, entry, script } = await stopped()
+    expect(entry).toMatchObject({ kind: 'assistant', stopped: 'unused', text: expect.stringContaining('The overdue invoices are') })
+    await t.say(c.id, 'Go on')
+    const prompt = JSON.stringify(script.prompts.at(-1))
+    expect(prompt).not.toContain('The overdue invoices are')
+    // Too late to keep it now: the conversation moved on.
+    await expect(t.h['conversations.keepStopped']({ conversationId: c.id, entryId: entry.id })).rejects.toThrow(/moved on/)
+  })
+
+  it('once kept, the model reads it, marked as cut off by the user', async () => {
+    const { t, c, entry, script } = await stopped()
+    await t.h['conversations.keepStopped']({ conversationId: c.id, entryId: entry.id })
+    expect((await t.h['conversations.get']({ conversationId: c.id })).entries.find((e) => e.id === entry.id)).toMatchObject({ stopped: 'kept' })
+    await t.say(c.id, 'Go on')
+    const prompt = JSON.stringify(script.prompts.at(-1))
+    expect(prompt).toContain('The overdue invoices are')
+    expect(prompt).toContain('stopped this answer here and kept it')
+    await expect(t.h['conversations.keepStopped']({ conversationId: c.id, entryId: entry.id })).rejects.toThrow(/no stopped answer to keep/)
+  })
+})
