@@ -36,6 +36,31 @@ export class AccountService {
       onCorrupt: deps.onCorrupt,
       accept: (doc) => accountsFileSchema.safeParse(doc).success
     })
+    this.stripStoredCredentials()
+  }
+
+  /**
+   * Accounts saved before sign-in refused them may hold a server address with a user name or
+   * password in it: those parts are removed from the file, once, and never sent anywhere.
+   */
+  private stripStoredCredentials(): void {
+    const file = this.store.read()
+    let changed = false
+    const accounts = file.accounts.map((a) => {
+      if (!a.serverUrl) return a
+      try {
+        const url = new URL(a.serverUrl)
+        if (!url.username && !url.password) return a
+        url.username = ''
+        url.password = ''
+        changed = true
+        const serverUrl = url.toString().replace(/\/+$/, '')
+        return { ...a, serverUrl, label: a.label.replace(/[^\s@]*:[^\s@]*@/g, '') }
+      } catch {
+        return a
+      }
+    })
+    if (changed) this.store.write({ ...file, accounts })
   }
 
   accounts(): Account[] {

@@ -441,3 +441,22 @@ describe('11. raw internal errors never reach the user', () => {
     expect(toFailure(new IllegalTransitionError('succeeded', 'executing'))).toEqual({ ok: false, error: { code: 'illegal_transition', message: 'Nothing was done: this action has already run.' } })
   })
 })
+
+describe('10. a server address with credentials never stays on disk or reaches the screen', () => {
+  it('an account saved with https://user:pass@host has them removed at start-up', async () => {
+    const dir = tempDir()
+    cleanups.push(() => dir.remove())
+    writeFileSync(
+      join(dir.path, 'accounts.json'),
+      JSON.stringify({
+        accounts: [{ id: 'tryton:crm.example:8000/crm/sam', kind: 'tryton', label: 'sam @ crm.example:8000/crm', login: 'sam', serverUrl: 'https://sam:hunter2@crm.example:8000', database: 'crm' }],
+        activeId: null
+      })
+    )
+    const t = await openTestApp(dir.path, { model: () => { throw new Error('unused') } })
+    cleanups.push(() => t.close())
+    expect(readFileSync(join(dir.path, 'accounts.json'), 'utf8')).not.toContain('hunter2')
+    expect(JSON.stringify(t.app.appState())).not.toContain('hunter2')
+    expect(t.app.accounts.accounts()[0].serverUrl).toBe('https://crm.example:8000')
+  })
+})
