@@ -409,8 +409,9 @@ describe('8. valid JSON of the wrong shape never stops start-up', () => {
     cleanups.push(() => dir.remove())
     const first = await openTestApp(dir.path, { model: () => { throw new Error('unused') } })
     await first.signIn('maria')
-    const good = await first.h['conversations.create']({})
-    const bad = await first.h['conversations.create']({})
+    // Two conversations (the handler would reuse an untouched one, so straight from the assistant).
+    const good = first.app.assistant.createConversation()
+    const bad = first.app.assistant.createConversation()
     await first.close()
     const file = join(dir.path, 'conversations', `${bad.id}.json`)
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), title: 'Pipeline review', entries: 'oops' }))
