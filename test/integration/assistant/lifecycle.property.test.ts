@@ -5,7 +5,8 @@
 // decline, double-click either, settle an unknown outcome (also twice at once), stop, retry, quit
 // and reopen, crash at the failpoints (the abandoned app hangs there forever, as a killed process
 // would), switch the CRM between healthy / offline / failing before or after applying a write,
-// make the model fail, let time pass beyond expiry, and have another user try to decide. After
+// make the model fail, let time pass beyond expiry, take a permission away (and give it back), and
+// have another user try to decide. After
 // every step the invariants below must hold; after every sequence, with everything healthy again,
 // every approved action must have reached an outcome.
 //
@@ -519,6 +520,23 @@ class Advance extends Step {
   }
 }
 
+/** The CRM's administrator takes a permission from Maria, or gives it back: approved cards then fail, with a reason. */
+class Permission extends Step {
+  constructor(
+    readonly permission: 'deal.update' | 'message.send',
+    readonly granted: boolean
+  ) {
+    super()
+  }
+  protected async act(_m: Model, w: World) {
+    if (this.granted) await w.t.admin.grant(MARIA, this.permission)
+    else await w.t.admin.revoke(MARIA, this.permission)
+  }
+  toString() {
+    return `Permission(${this.granted ? 'grant' : 'revoke'} ${this.permission})`
+  }
+}
+
 /** Another person signs in on the same app and tries to decide Maria's card, then Maria is back. */
 class OtherUser extends Step {
   constructor(readonly index: number) {
@@ -641,6 +659,7 @@ async function checkInvariants(m: Model, w: World, step: string): Promise<void> 
 async function finalCheck(m: Model, w: World): Promise<void> {
   w.setCrm('healthy')
   w.modelFails = false
+  for (const permission of ['deal.update', 'message.send'] as const) await w.t.admin.grant(MARIA, permission)
   for (const id of w.conversations) {
     if (w.t.app.ledger.forConversation(id).some((a) => a.state === 'approved')) await w.t.h['conversations.retry']({ conversationId: id })
   }
@@ -694,7 +713,8 @@ const commands: fc.Arbitrary<Cmd>[] = [
   fc.constantFrom<CrmMode>('healthy', 'healthy', 'offline', 'fail-before-write', 'lose-write-reply').map((mode) => new SetCrm(mode)),
   fc.boolean().map((fails) => new SetModel(fails)),
   fc.tuple(fc.oneof(fc.integer({ min: 1, max: 12 }), fc.constant(49)), fc.boolean()).map(([h, sweep]) => new Advance(h, sweep)),
-  index.map((i) => new OtherUser(i))
+  index.map((i) => new OtherUser(i)),
+  fc.tuple(fc.constantFrom<'deal.update' | 'message.send'>('deal.update', 'message.send'), fc.boolean()).map(([p, granted]) => new Permission(p, granted))
 ]
 
 describe('the action lifecycle under random interleavings (model-based)', () => {
@@ -702,7 +722,7 @@ describe('the action lifecycle under random interleavings (model-based)', () => 
     console.log(`lifecycle property: seed ${SEED}; ${totalSteps} steps in ${RUNS} runs; per command: ${JSON.stringify(Object.fromEntries(commandCounts))}; crashes landed: ${crashesLanded}; actions ended: ${JSON.stringify(Object.fromEntries(finalStates))}`)
   })
 
-  it(`holds every invariant after every step (seed ${SEED})`, async () => {
+  it('holds every invariant after every step, and every approved action reaches an outcome', async () => {
     console.log(`lifecycle property: seed ${SEED} (replay with FC_SEED=${SEED})`)
     try {
       await fc.assert(
