@@ -106,7 +106,7 @@ export const requests = {
     output: settingsViewSchema
   },
   'settings.setExpiryHours': {
-    input: z.object({ hours: z.number().int().min(1).max(24 * 14) }).strict(),
+    input: z.object({ hours: z.number('Choose between 1 and 336 hours.').int('Choose a whole number of hours, between 1 and 336.').min(1, 'Choose between 1 and 336 hours.').max(24 * 14, 'Choose between 1 and 336 hours.') }).strict(),
     output: settingsViewSchema
   },
 

@@ -1,6 +1,7 @@
 // One entry point for every request, whatever the transport (Electron IPC or the headless
 // host's WebSocket): the caller's sender is checked by the transport, then here the request
 // name and payload are checked against the contract before any handler runs.
+import type { z } from 'zod'
 import { requests, type Envelope, type RequestInput, type RequestName, type RequestOutput } from '../../shared/contract'
 import {
   AssistantError,
@@ -27,16 +28,32 @@ export type ErrorLog = (message: string, error: unknown) => void
 export async function dispatch(handlers: Handlers, name: unknown, rawInput: unknown, log?: ErrorLog): Promise<Envelope<unknown>> {
   if (!isRequestName(name)) return failure('unknown_request', 'Unknown request.')
   const parsed = requests[name].input.safeParse(rawInput ?? {})
-  if (!parsed.success) {
-    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')
-    return failure('invalid_input', `Invalid request ${name}: ${detail}`)
-  }
+  if (!parsed.success) return failure('invalid_input', `That was not done: ${parsed.error.issues.map(inWords).join(' ')}`)
   try {
     const handler = handlers[name] as (input: unknown) => Promise<unknown>
     const value = await handler(parsed.data)
     return { ok: true, value: requests[name].output.parse(value) }
   } catch (error) {
     return toFailure(error, log)
+  }
+}
+
+/** One validation problem in words a person can act on; messages written for people are kept. */
+function inWords(issue: z.core.$ZodIssue): string {
+  const field = String(issue.path.at(-1) ?? 'the request').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()
+  const i = issue as z.core.$ZodIssue & { maximum?: number | bigint; minimum?: number | bigint; origin?: string }
+  if (/^[A-Z].*[.!?]$/.test(issue.message) && !/^(Too|Invalid|Expected|Unrecognized)/.test(issue.message)) return issue.message
+  switch (issue.code) {
+    case 'too_big':
+      return i.origin === 'string' ? `The ${field} is too long (at most ${i.maximum} characters).` : `The ${field} must be at most ${i.maximum}.`
+    case 'too_small':
+      return i.origin === 'string' ? (Number(i.minimum) <= 1 ? `The ${field} cannot be empty.` : `The ${field} is too short.`) : `The ${field} must be at least ${i.minimum}.`
+    case 'invalid_type':
+      return `The ${field} is missing or not the right kind of value.`
+    case 'unrecognized_keys':
+      return 'The request holds fields Countersign does not know.'
+    default:
+      return `The ${field} is not valid.`
   }
 }
 

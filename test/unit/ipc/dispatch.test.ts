@@ -128,7 +128,9 @@ describe('dispatch: payload validation, per request', () => {
     expect(result.ok).toBe(false)
     if (!result.ok) {
       expect(result.error.code).toBe('invalid_input')
-      expect(result.error.message).toContain(name)
+      // Said for people: no request names, no schema jargon.
+      expect(result.error.message).toMatch(/^That was not done: [A-Z]/)
+      expect(result.error.message).not.toMatch(/expected|<=|>=|Invalid input/)
     }
     for (const n of REQUEST_NAMES) expect(handlers[n]).not.toHaveBeenCalled()
   })
@@ -236,6 +238,17 @@ describe('dispatch: output and errors', () => {
     handlers['conversations.stop'].mockRejectedValue(error)
     const result = await dispatch(handlers, 'conversations.stop', VALID['conversations.stop'])
     expect(result).toEqual({ ok: false, error: { code, message: error.message } })
+  })
+
+  it.each([
+    ['settings.setExpiryHours', { hours: 400 }, 'That was not done: Choose between 1 and 336 hours.'],
+    ['settings.setExpiryHours', { hours: 2.5 }, 'That was not done: Choose a whole number of hours, between 1 and 336.'],
+    ['conversations.send', { conversationId: 'c1', text: '' }, 'That was not done: The text cannot be empty.'],
+    ['conversations.rename', { conversationId: 'c1', title: 'x'.repeat(501) }, 'That was not done: The title is too long (at most 500 characters).']
+  ])('%s with %j is refused in words a person can act on', async (name, input, message) => {
+    const result = await dispatch(fakeHandlers(), name, input)
+    expect(result).toEqual({ ok: false, error: { code: 'invalid_input', message } })
+    expect(message).not.toMatch(/expected|<=|Too big|Invalid/)
   })
 
   it('a lost race (IllegalTransitionError) says what the action is now, never the internal wording', async () => {
