@@ -1,20 +1,32 @@
 // The action ledger: every write the assistant wants to make, from proposal to outcome.
 //
-// Durability: each change is written (atomically, fsync'd) before the caller goes on — a
-// proposal before its card is shown, a decision before the reply, `executing` before the side
-// effect. Layout (bench/results.md has the figures behind it): actions still in play live in
-// OPEN_BUCKETS small electron-store files chosen by id, so a change rewrites one small file
-// whatever the ledger's size; settled actions move to one file per day of creation, read only
-// when something asks for a settled action, and dropped whole after RETENTION_DAYS (the audit log
-// keeps the permanent record). One file for everything grew linearly and missed the targets.
+// Durability: each change is on disk before the caller goes on — a proposal before its card is
+// shown, a decision before the reply, `executing` before the side effect. Layout (the figures
+// behind it are in bench/results.md), all under <data>/ledger:
+//   open-<generation>.jsonl   every change, appended as the action's whole new record on one
+//                             checksummed line (one write, one fdatasync): a change costs the
+//                             same with 10 or 10,000 actions in play. Start-up reads it whole.
+//   closed-<day>.jsonl        settled actions by day of creation, moved there by start-up
+//                             compaction, read only when something asks for a settled action,
+//                             dropped whole after RETENTION_DAYS (the audit log keeps the
+//                             permanent record).
+//   meta.json                 electron-store: the layout's format and the current open journal.
+// Compaction, at start-up only: settled actions are appended to their day's journal, then the
+// actions still in play are written to the next generation's journal atomically (temporary file,
+// fsync, rename), and older generations are removed. The newest generation on disk is always
+// complete, so a crash at any point of compaction, or at any byte of an append, leaves a ledger
+// start-up can read (src/main/storage/journal.ts says how a torn last line is handled).
+// Earlier layouts (whole electron-store files rewritten per change) are migrated on first start.
 import { randomUUID } from 'node:crypto'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import type { ActionCard, ActionState, ActionView } from '../../shared/domain'
 import { TERMINAL_STATES } from '../../shared/domain'
+import { Journal, readJournal, removeFile, writeJournalAtomically } from '../storage/journal'
 import type { JsonStore, JsonStoreFactory } from '../storage/types'
 import { actionHash } from './hash'
 import { assertTransition } from './state-machine'
 
-export const OPEN_BUCKETS = 16
 export const RETENTION_DAYS = 30
 export const DEFAULT_EXPIRY_HOURS = 48
 
@@ -60,7 +72,21 @@ export class DecisionRefusedError extends Error {
   }
 }
 
-type Shard = { actions: Record<string, ActionRecord> }
+/** The ledger's metadata, in electron-store beside the journals. */
+interface LedgerMeta extends Record<string, unknown> {
+  /** 2: journals. Absent: nothing written yet, or the layout of whole electron-store files. */
+  format?: number
+  /** The open journal start-up last compacted into (informational: the newest generation wins). */
+  open?: string
+  compactedAt?: number
+}
+
+const FORMAT = 2
+const FOLDER = 'ledger'
+const OPEN_JOURNAL = /^open-(\d+)\.jsonl$/
+const CLOSED_JOURNAL = /^closed-\d{4}-\d{2}-\d{2}\.jsonl$/
+/** Start-up compacts when the open journal holds this many lines beyond twice the live actions. */
+const COMPACT_SLACK = 64
 
 export interface LedgerOptions {
   stores: JsonStoreFactory
@@ -72,27 +98,45 @@ export interface LedgerOptions {
 }
 
 export class ActionLedger {
-  private readonly shards = new Map<string, JsonStore<Shard>>()
   private readonly byId = new Map<string, ActionRecord>()
-  /** Settled shards not read yet: start-up reads only the actions still in play. */
+  private readonly dir: string
+  private journal: Journal<ActionRecord>
+  /** Settled journals not read yet: start-up reads only the open journal. */
   private unreadClosed: string[]
 
   constructor(private readonly options: LedgerOptions) {
-    const oldest = `closed-${dayOf(options.clock() - RETENTION_DAYS * 86_400_000)}`
-    const names = options.stores.list('ledger')
-    for (const name of names.filter((n) => n.startsWith('closed-') && n < oldest)) this.shard(name).remove()
-    this.unreadClosed = names.filter((n) => n.startsWith('closed-') && n >= oldest)
-    // Open shards are authoritative: every change is written there first (see save), so the
-    // newest state of any action still in play, or just settled, is in an open shard.
-    const settledInOpen: ActionRecord[] = []
-    for (const name of names.filter((n) => n.startsWith('open-'))) {
-      for (const action of Object.values(this.shard(name).read().actions ?? {})) {
-        this.byId.set(action.id, action)
-        if (isTerminal(action.state)) settledInOpen.push(action)
-      }
+    const { stores, onCorrupt } = options
+    this.dir = stores.folderPath(FOLDER)
+    const meta = stores.open<LedgerMeta>({ name: 'meta', folder: FOLDER, defaults: {}, onCorrupt })
+    const files = readdirSync(this.dir)
+    for (const f of files.filter((f) => f.includes('.tmp-'))) removeFile(join(this.dir, f))
+
+    const generations = files.map((f) => OPEN_JOURNAL.exec(f)).filter((m) => m !== null).map((m) => Number(m[1]))
+    const generation = generations.length ? Math.max(...generations) : 0
+    // The newest generation is complete (it appears only by rename); older ones are leftovers of
+    // a compaction interrupted after that rename.
+    for (const g of generations.filter((g) => g < generation)) removeFile(this.journalPath(g))
+    let damaged = false
+    const opened = Journal.open<ActionRecord>(this.journalPath(generation), (copy) => {
+      damaged = true
+      onCorrupt?.(copy)
+    })
+    this.journal = opened.journal
+    // Later lines are newer states of the same action.
+    for (const action of opened.records) this.byId.set(action.id, action)
+    const legacy = meta.read().format === FORMAT ? [] : this.readLegacy()
+
+    const oldest = `closed-${dayOf(options.clock() - RETENTION_DAYS * 86_400_000)}.jsonl`
+    const closed = files.filter((f) => CLOSED_JOURNAL.test(f))
+    for (const f of closed.filter((f) => f < oldest)) removeFile(join(this.dir, f))
+    this.unreadClosed = closed.filter((f) => f >= oldest)
+
+    const inPlay = [...this.byId.values()].filter((a) => !isTerminal(a.state)).length
+    const settled = this.byId.size - inPlay
+    if (damaged || legacy.length > 0 || settled > 0 || opened.records.length > 2 * inPlay + COMPACT_SLACK || meta.read().format !== FORMAT) {
+      this.compact(generation, oldest, meta)
+      for (const name of legacy) stores.open({ name, folder: FOLDER, defaults: {} }).remove()
     }
-    // A crash interrupted a settlement after its first write: finish moving it now.
-    for (const action of settledInOpen) this.archive(action)
   }
 
   /** The number of actions in the ledger, settled ones included. */
@@ -198,55 +242,85 @@ export class ActionLedger {
       .map((a) => this.transition(a.id, 'expired'))
   }
 
-  /**
-   * Writes an action's new state before anyone hears of it. Every state goes to the action's open
-   * shard first, settled ones included; a settled action is then copied to its day's shard and
-   * dropped from the open one. A crash between those writes leaves the open shard authoritative,
-   * and start-up finishes the move. Hot-path writes (proposal, decision, executing) touch one
-   * small file.
-   */
+  /** Writes an action's new state, as one appended line, before anyone hears of it. */
   private save(action: ActionRecord): void {
-    const open = this.shard(openShardOf(action.id))
-    open.write({ actions: { ...open.read().actions, [action.id]: action } })
+    this.journal.append(action)
     this.byId.set(action.id, action)
-    if (isTerminal(action.state)) this.archive(action)
     this.options.onChange?.(action)
   }
 
-  private archive(action: ActionRecord): void {
-    const closed = this.shard(closedShardOf(action))
-    closed.write({ actions: { ...closed.read().actions, [action.id]: action } })
-    const open = this.shard(openShardOf(action.id))
-    const { [action.id]: _moved, ...rest } = open.read().actions
-    open.write({ actions: rest })
+  /**
+   * Start-up compaction: settled actions go to their day's journal (kept RETENTION_DAYS), the
+   * ones still in play to the next generation's open journal, written atomically; then the older
+   * generations go. Until the new generation is renamed into place the old one is authoritative;
+   * after, the new one is, and it is complete. Settled actions appended twice (a crash between
+   * the two steps) are the same record twice.
+   */
+  private compact(generation: number, oldestClosed: string, meta: JsonStore<LedgerMeta>): void {
+    const byDay = new Map<string, ActionRecord[]>()
+    const inPlay: ActionRecord[] = []
+    for (const action of this.byId.values()) {
+      if (!isTerminal(action.state)) inPlay.push(action)
+      else {
+        const name = `${closedJournalOf(action)}.jsonl`
+        if (name < oldestClosed) continue
+        const day = byDay.get(name)
+        if (day) day.push(action)
+        else byDay.set(name, [action])
+      }
+    }
+    for (const [name, actions] of byDay) {
+      const { journal } = Journal.open<ActionRecord>(join(this.dir, name), this.options.onCorrupt)
+      journal.append(...actions)
+      journal.close()
+      if (!this.unreadClosed.includes(name)) this.unreadClosed.push(name)
+    }
+    const next = generation + 1
+    writeJournalAtomically(this.journalPath(next), inPlay)
+    this.journal.close()
+    this.journal = Journal.open<ActionRecord>(this.journalPath(next), this.options.onCorrupt).journal
+    meta.write({ format: FORMAT, open: `open-${next}`, compactedAt: this.options.clock() })
+    for (const f of readdirSync(this.dir)) {
+      const m = OPEN_JOURNAL.exec(f)
+      if (m && Number(m[1]) < next) removeFile(join(this.dir, f))
+    }
+    // Settled actions now live in their day's journal, read again on first use.
+    for (const [id, action] of this.byId) if (isTerminal(action.state)) this.byId.delete(id)
   }
 
-  /** Reads the settled shards, once, when something needs settled actions. */
+  /**
+   * The layout before journals: whole electron-store files, `open-<bucket>` for actions in play
+   * and `closed-<day>` for settled ones. Their actions join the in-memory ledger (the most advanced
+   * copy of each wins) and are written to journals by the compaction that follows.
+   */
+  private readLegacy(): string[] {
+    const names = this.options.stores.list(FOLDER).filter((n) => /^(open|closed)-/.test(n))
+    for (const name of names) {
+      const doc = this.options.stores.open<{ actions: Record<string, ActionRecord> }>({ name, folder: FOLDER, defaults: { actions: {} }, onCorrupt: this.options.onCorrupt })
+      for (const action of Object.values(doc.read().actions ?? {})) {
+        const known = this.byId.get(action.id)
+        if (!known || known.history.length < action.history.length) this.byId.set(action.id, action)
+      }
+    }
+    return names
+  }
+
+  /** Reads the settled journals, once, when something needs settled actions. */
   private readClosed(): void {
     for (const name of this.unreadClosed.splice(0)) {
-      for (const action of Object.values(this.shard(name).read().actions ?? {})) {
-        // Anything also in an open shard is newer there.
+      for (const action of readJournal<ActionRecord>(join(this.dir, name)).records) {
+        // Anything also in the open journal is newer there.
         if (!this.byId.has(action.id)) this.byId.set(action.id, action)
       }
     }
   }
 
-  private shard(name: string): JsonStore<Shard> {
-    let store = this.shards.get(name)
-    if (!store) {
-      store = this.options.stores.open<Shard>({ name, folder: 'ledger', defaults: { actions: {} }, onCorrupt: this.options.onCorrupt })
-      this.shards.set(name, store)
-    }
-    return store
+  private journalPath(generation: number): string {
+    return join(this.dir, `open-${generation}.jsonl`)
   }
 }
 
-export function openShardOf(id: string): string {
-  // Ids are random UUIDs, so their first hex digit spreads evenly.
-  return `open-${(parseInt(id.slice(0, 1), 16) % OPEN_BUCKETS).toString(16)}`
-}
-
-export function closedShardOf(action: Pick<ActionRecord, 'createdAt'>): string {
+export function closedJournalOf(action: Pick<ActionRecord, 'createdAt'>): string {
   return `closed-${dayOf(action.createdAt)}`
 }
 

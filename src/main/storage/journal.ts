@@ -1,0 +1,162 @@
+// An append-only journal: one JSON value per line, each line prefixed by its CRC-32, made durable
+// by one write and one fdatasync. A change costs what it writes, whatever the file already holds.
+//
+// Crash safety: a line is acknowledged only once its fdatasync returns, so a crash can leave at
+// most one torn line, at the end. Reading drops a damaged last line (it was never acknowledged) and
+// cuts the file back to the last whole line before anything is appended after it. A damaged line
+// with whole lines after it is real damage, not a crash: the file is copied aside for inspection,
+// the caller is told, and the whole lines are kept.
+import { closeSync, copyFileSync, existsSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { crc32 } from 'node:zlib'
+import { dirname } from 'node:path'
+
+export interface JournalReadResult<T> {
+  /** The whole, verified lines, oldest first. */
+  records: T[]
+  /** Bytes of whole lines; anything after this offset is a torn tail. */
+  validBytes: number
+  /** Lines that failed their checksum with whole lines after them (real damage, not a crash). */
+  damaged: number
+}
+
+/** One line: 8 hex digits of CRC-32 over the JSON, a space, the JSON, a newline. */
+export function encodeLine(value: unknown): string {
+  const json = JSON.stringify(value)
+  return `${checksum(json)} ${json}\n`
+}
+
+function checksum(json: string): string {
+  return crc32(json).toString(16).padStart(8, '0')
+}
+
+/** Reads and verifies a journal's lines. A missing file is an empty journal. */
+export function readJournal<T>(path: string): JournalReadResult<T> {
+  if (!existsSync(path)) return { records: [], validBytes: 0, damaged: 0 }
+  const text = readFileSync(path)
+  const records: T[] = []
+  let validBytes = 0
+  let damaged = 0
+  let pendingDamage = 0
+  let start = 0
+  while (start < text.length) {
+    const end = text.indexOf(10, start)
+    if (end < 0) break // no newline: a torn last line
+    const value = parseLine<T>(text.toString('utf8', start, end))
+    start = end + 1
+    if (value === undefined) {
+      pendingDamage++
+      continue
+    }
+    // A bad line followed by a good one was not the crash's torn tail.
+    damaged += pendingDamage
+    pendingDamage = 0
+    records.push(value.record)
+    validBytes = start
+  }
+  return { records, validBytes, damaged }
+}
+
+function parseLine<T>(line: string): { record: T } | undefined {
+  if (line.length < 10 || line[8] !== ' ') return undefined
+  const json = line.slice(9)
+  if (checksum(json) !== line.slice(0, 8)) return undefined
+  try {
+    return { record: JSON.parse(json) as T }
+  } catch {
+    return undefined
+  }
+}
+
+/** An open journal file, appended to with O_APPEND. */
+export class Journal<T> {
+  private fd: number | null
+
+  private constructor(readonly path: string, fd: number) {
+    this.fd = fd
+  }
+
+  /**
+   * Opens `path` for appending (creating it, and making its directory entry durable, if new) and
+   * returns what it holds. A torn tail is cut off first; damage further in is copied aside and
+   * reported through `onDamage`.
+   */
+  static open<T>(path: string, onDamage?: (copiedTo: string) => void): { journal: Journal<T>; records: T[] } {
+    mkdirSync(dirname(path), { recursive: true })
+    const existed = existsSync(path)
+    const read = readJournal<T>(path)
+    if (read.damaged > 0) {
+      const copy = `${path}.corrupt-${Date.now()}`
+      copyFileSync(path, copy)
+      onDamage?.(copy)
+    }
+    const fd = openSync(path, 'a', 0o600)
+    if (existed) {
+      if (fstatSync(fd).size !== read.validBytes) {
+        // The torn tail was never acknowledged to anyone: cut it so new lines start clean.
+        ftruncateSync(fd, read.validBytes)
+        fdatasyncSync(fd)
+      }
+    } else {
+      fsyncSync(fd)
+      syncDirectory(dirname(path))
+    }
+    return { journal: new Journal<T>(path, fd), records: read.records }
+  }
+
+  /** Appends values as lines and returns once they are on disk (one write, one fdatasync). */
+  append(...values: T[]): void {
+    if (this.fd === null) throw new Error(`Journal ${this.path} is closed`)
+    if (values.length === 0) return
+    const text = values.map(encodeLine).join('')
+    const buffer = Buffer.from(text, 'utf8')
+    let offset = 0
+    while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset, buffer.length - offset)
+    fdatasyncSync(this.fd)
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd)
+    this.fd = null
+  }
+}
+
+/**
+ * Replaces `path` with a journal holding `values`, atomically: a temporary file is written and
+ * fsync'd, renamed over the target, and the directory fsync'd. Used for compaction.
+ */
+export function writeJournalAtomically(path: string, values: unknown[]): void {
+  mkdirSync(dirname(path), { recursive: true })
+  const tmp = `${path}.tmp-${process.pid}`
+  const fd = openSync(tmp, 'w', 0o600)
+  try {
+    const buffer = Buffer.from(values.map(encodeLine).join(''), 'utf8')
+    let offset = 0
+    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  renameSync(tmp, path)
+  syncDirectory(dirname(path))
+}
+
+export function removeFile(path: string): void {
+  rmSync(path, { force: true })
+}
+
+/** Makes a create, rename or delete in `dir` durable (a no-op where directories cannot be opened). */
+export function syncDirectory(dir: string): void {
+  let fd: number
+  try {
+    fd = openSync(dir, 'r')
+  } catch {
+    return
+  }
+  try {
+    fsyncSync(fd)
+  } catch {
+    // Some platforms (Windows) refuse fsync on a directory; rename there is already durable.
+  } finally {
+    closeSync(fd)
+  }
+}
