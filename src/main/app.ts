@@ -228,6 +228,7 @@ export function createApp(adapters: AppAdapters) {
     async stop() {
       if (sweeper) clearInterval(sweeper)
       await assistant.idle()
+      conversations.flush()
     }
   }
 }

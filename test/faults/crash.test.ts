@@ -111,14 +111,20 @@ function effectsFor(key: string): number {
   return workspace.effects.filter((e: { key: string }) => e.key === key).length
 }
 
+/** Every action on disk, in its newest state: the ledger's journals, decoded here line by line. */
 function readLedger(dataDir: string) {
   const actions = new Map<string, { id: string; state: string; history: { state: string }[] }>()
   const dir = join(dataDir, 'ledger')
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includes('.corrupt-'))) {
-    const doc = JSON.parse(readFileSync(join(dir, file), 'utf8'))
-    for (const a of Object.values(doc.actions ?? {}) as { id: string; state: string; history: { state: string }[] }[]) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      let a: { id: string; state: string; history: { state: string }[] }
+      try {
+        a = JSON.parse(line.slice(9))
+      } catch {
+        continue // a torn last line: start-up drops it too
+      }
       const known = actions.get(a.id)
-      if (!known || known.history.length < a.history.length) actions.set(a.id, a)
+      if (!known || known.history.length <= a.history.length) actions.set(a.id, a)
     }
   }
   return actions

@@ -160,3 +160,32 @@ export function syncDirectory(dir: string): void {
     closeSync(fd)
   }
 }
+
+/**
+ * Appends values as lines to an existing journal and returns once they are on disk, without
+ * keeping the file open (for stores with many small journals, such as conversations).
+ */
+export function appendToJournal(path: string, values: unknown[]): void {
+  const fd = openSync(path, 'a', 0o600)
+  try {
+    const buffer = Buffer.from(values.map(encodeLine).join(''), 'utf8')
+    let offset = 0
+    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset)
+    fdatasyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Cuts a torn tail found by readJournal, so the next append starts on a clean line. */
+export function truncateJournal(path: string, validBytes: number): void {
+  const fd = openSync(path, 'r+')
+  try {
+    if (fstatSync(fd).size !== validBytes) {
+      ftruncateSync(fd, validBytes)
+      fdatasyncSync(fd)
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
