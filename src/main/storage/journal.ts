@@ -19,11 +19,17 @@ export interface JournalReadResult<T> {
   damaged: number
 }
 
-/** One line: 8 hex digits of CRC-32 over the JSON, a space, the JSON, a newline. */
+/**
+ * One line: 8 hex digits of CRC-32 over the JSON, a space, the JSON, a newline. The JSON is kept
+ * to ASCII (other characters as \\u escapes, which parse back to the same string), so a reader
+ * can take byte offsets as character offsets and decode a whole journal at once.
+ */
 export function encodeLine(value: unknown): string {
-  const json = JSON.stringify(value)
+  const json = JSON.stringify(value).replace(NON_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
   return `${checksum(json)} ${json}\n`
 }
+
+const NON_ASCII = /[\u0080-\uffff]/g
 
 function checksum(json: string): string {
   return crc32(json).toString(16).padStart(8, '0')
@@ -32,16 +38,20 @@ function checksum(json: string): string {
 /** Reads and verifies a journal's lines. A missing file is an empty journal. */
 export function readJournal<T>(path: string): JournalReadResult<T> {
   if (!existsSync(path)) return { records: [], validBytes: 0, damaged: 0 }
-  const text = readFileSync(path)
+  const bytes = readFileSync(path)
+  // Lines are ASCII (see encodeLine): one decode for the whole file, byte offsets = char offsets.
+  // A byte outside ASCII can only be damage; such a file is read line by line instead.
+  const text = bytes.toString('latin1')
+  const ascii = !/[\x80-\xff]/.test(text)
   const records: T[] = []
   let validBytes = 0
   let damaged = 0
   let pendingDamage = 0
   let start = 0
-  while (start < text.length) {
-    const end = text.indexOf(10, start)
+  while (start < bytes.length) {
+    const end = bytes.indexOf(10, start)
     if (end < 0) break // no newline: a torn last line
-    const value = parseLine<T>(text.toString('utf8', start, end))
+    const value = parseLine<T>(bytes, ascii ? text : null, start, end)
     start = end + 1
     if (value === undefined) {
       pendingDamage++
@@ -56,12 +66,13 @@ export function readJournal<T>(path: string): JournalReadResult<T> {
   return { records, validBytes, damaged }
 }
 
-function parseLine<T>(line: string): { record: T } | undefined {
-  if (line.length < 10 || line[8] !== ' ') return undefined
-  const json = line.slice(9)
-  if (checksum(json) !== line.slice(0, 8)) return undefined
+/** Checks the line's CRC over its bytes (nothing is decoded to reject it), then parses it. */
+function parseLine<T>(bytes: Buffer, text: string | null, start: number, end: number): { record: T } | undefined {
+  if (end - start < 10 || bytes[start + 8] !== 32) return undefined
+  const expected = Number.parseInt(bytes.toString('latin1', start, start + 8), 16)
+  if (!Number.isInteger(expected) || crc32(bytes.subarray(start + 9, end)) !== expected) return undefined
   try {
-    return { record: JSON.parse(json) as T }
+    return { record: JSON.parse(text ? text.slice(start + 9, end) : bytes.toString('utf8', start + 9, end)) as T }
   } catch {
     return undefined
   }
