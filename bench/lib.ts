@@ -22,6 +22,16 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }
 
+/** CPU time (user + system) of the process while `fn` runs: less shaken than wall time by a busy machine. */
+export async function cpuOf<T>(fn: () => Promise<T> | T): Promise<{ value: T; cpuMs: number; wallMs: number }> {
+  const cpu = process.cpuUsage()
+  const start = process.hrtime.bigint()
+  const value = await fn()
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6
+  const used = process.cpuUsage(cpu)
+  return { value, cpuMs: (used.user + used.system) / 1000, wallMs }
+}
+
 export const median = (values: number[]) => percentile(values, 50)
 
 export const gc = () => (globalThis as { gc?: () => void }).gc?.()
