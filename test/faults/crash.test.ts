@@ -47,6 +47,9 @@ afterAll(async () => {
 // approved and runs exactly once.
 const SEND_TRIALS = Number(process.env.CRASH_SEND_TRIALS ?? 10)
 const sendOutcomes: string[] = []
+// Another deal than the trials below use, and a new amount every time: every message is a real
+// change (a card), whatever an earlier killed message left, and the deal those trials move is left alone.
+const amountRequest = (n: number) => `Set the amount of deal Kayak rack fixtures to ${30_000 + n * 10}`
 describe.sequential(`kill -9 between a message and its card (${SEND_TRIALS} trials)`, () => {
   // How long a message takes to reach its card on this machine now, so the kills spread over it.
   let cardMs = 0
@@ -55,7 +58,7 @@ describe.sequential(`kill -9 between a message and its card (${SEND_TRIALS} tria
     const client = await HostClient.connect(info.port, info.token)
     const conversation = await client.request('conversations.create', {})
     const start = Date.now()
-    await client.request('conversations.send', { conversationId: conversation.id, text: `Move deal ${DEAL} to stage ${STAGES[0]}` })
+    await client.request('conversations.send', { conversationId: conversation.id, text: amountRequest(0) })
     const action = await client.waitFor(async () => (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.state === 'pending'), 30_000)
     cardMs = Date.now() - start
     await client.request('actions.decide', { actionId: action.id, hash: action.hash, decision: 'approve' })
@@ -68,7 +71,7 @@ describe.sequential(`kill -9 between a message and its card (${SEND_TRIALS} tria
       let info = await host.restart()
       let client = await HostClient.connect(info.port, info.token)
       const conversation = await client.request('conversations.create', {})
-      void client.request('conversations.send', { conversationId: conversation.id, text: `Move deal ${DEAL} to stage ${STAGES[trial % STAGES.length]}` }).catch(() => undefined)
+      void client.request('conversations.send', { conversationId: conversation.id, text: amountRequest(trial) }).catch(() => undefined)
       const delayMs = between(0, cardMs * 1.3 + 10)
       await new Promise((r) => setTimeout(r, delayMs))
       await host.kill9()

@@ -22,7 +22,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ActionCard, ActionState, ActionView } from '../../shared/domain'
 import { TERMINAL_STATES } from '../../shared/domain'
-import { Journal, readJournal, removeFile, writeJournalAtomically } from '../storage/journal'
+import { appendToJournal, loadJournal, readJournal, removeFile, writeJournalAtomically } from '../storage/journal'
 import type { JsonStore, JsonStoreFactory } from '../storage/types'
 import { actionHash } from './hash'
 import { assertTransition } from './state-machine'
@@ -100,7 +100,8 @@ export interface LedgerOptions {
 export class ActionLedger {
   private readonly byId = new Map<string, ActionRecord>()
   private readonly dir: string
-  private journal: Journal<ActionRecord>
+  /** The open journal every change is appended to. */
+  private journal: string
   /** Settled journals not read yet: start-up reads only the open journal. */
   private unreadClosed: string[]
 
@@ -116,12 +117,8 @@ export class ActionLedger {
     // The newest generation is complete (it appears only by rename); older ones are leftovers of
     // a compaction interrupted after that rename.
     for (const g of generations.filter((g) => g < generation)) removeFile(this.journalPath(g))
-    let damaged = false
-    const opened = Journal.open<ActionRecord>(this.journalPath(generation), (copy) => {
-      damaged = true
-      onCorrupt?.(copy)
-    })
-    this.journal = opened.journal
+    this.journal = this.journalPath(generation)
+    const opened = loadJournal<ActionRecord>(this.journal, onCorrupt)
     // Later lines are newer states of the same action.
     for (const action of opened.records) this.byId.set(action.id, action)
     const legacy = meta.read().format === FORMAT ? [] : this.readLegacy()
@@ -133,7 +130,7 @@ export class ActionLedger {
 
     const inPlay = [...this.byId.values()].filter((a) => !isTerminal(a.state)).length
     const settled = this.byId.size - inPlay
-    if (damaged || legacy.length > 0 || settled > 0 || opened.records.length > 2 * inPlay + COMPACT_SLACK || meta.read().format !== FORMAT) {
+    if (opened.damaged > 0 || legacy.length > 0 || settled > 0 || opened.records.length > 2 * inPlay + COMPACT_SLACK || meta.read().format !== FORMAT) {
       this.compact(generation, oldest, meta)
       for (const name of legacy) stores.open({ name, folder: FOLDER, defaults: {} }).remove()
     }
@@ -244,7 +241,7 @@ export class ActionLedger {
 
   /** Writes an action's new state, as one appended line, before anyone hears of it. */
   private save(action: ActionRecord): void {
-    this.journal.append(action)
+    appendToJournal(this.journal, [action])
     this.byId.set(action.id, action)
     this.options.onChange?.(action)
   }
@@ -270,15 +267,14 @@ export class ActionLedger {
       }
     }
     for (const [name, actions] of byDay) {
-      const { journal } = Journal.open<ActionRecord>(join(this.dir, name), this.options.onCorrupt)
-      journal.append(...actions)
-      journal.close()
+      // Read first only to cut a torn tail a crash may have left there.
+      loadJournal<ActionRecord>(join(this.dir, name), this.options.onCorrupt)
+      appendToJournal(join(this.dir, name), actions)
       if (!this.unreadClosed.includes(name)) this.unreadClosed.push(name)
     }
     const next = generation + 1
     writeJournalAtomically(this.journalPath(next), inPlay)
-    this.journal.close()
-    this.journal = Journal.open<ActionRecord>(this.journalPath(next), this.options.onCorrupt).journal
+    this.journal = this.journalPath(next)
     meta.write({ format: FORMAT, open: `open-${next}`, compactedAt: this.options.clock() })
     for (const f of readdirSync(this.dir)) {
       const m = OPEN_JOURNAL.exec(f)

@@ -78,57 +78,26 @@ function parseLine<T>(bytes: Buffer, text: string | null, start: number, end: nu
   }
 }
 
-/** An open journal file, appended to with O_APPEND. */
-export class Journal<T> {
-  private fd: number | null
-
-  private constructor(readonly path: string, fd: number) {
-    this.fd = fd
+/**
+ * Reads a journal before appending to it: creates it (and makes its directory entry durable) if
+ * missing, cuts a torn tail so new lines start clean, and copies real damage aside, reporting it
+ * through `onDamage`. Returns the whole lines' values, oldest first.
+ */
+export function loadJournal<T>(path: string, onDamage?: (copiedTo: string) => void): { records: T[]; damaged: number } {
+  mkdirSync(dirname(path), { recursive: true })
+  if (!existsSync(path)) {
+    closeSync(openSync(path, 'a', 0o600))
+    syncDirectory(dirname(path))
+    return { records: [], damaged: 0 }
   }
-
-  /**
-   * Opens `path` for appending (creating it, and making its directory entry durable, if new) and
-   * returns what it holds. A torn tail is cut off first; damage further in is copied aside and
-   * reported through `onDamage`.
-   */
-  static open<T>(path: string, onDamage?: (copiedTo: string) => void): { journal: Journal<T>; records: T[] } {
-    mkdirSync(dirname(path), { recursive: true })
-    const existed = existsSync(path)
-    const read = readJournal<T>(path)
-    if (read.damaged > 0) {
-      const copy = `${path}.corrupt-${Date.now()}`
-      copyFileSync(path, copy)
-      onDamage?.(copy)
-    }
-    const fd = openSync(path, 'a', 0o600)
-    if (existed) {
-      if (fstatSync(fd).size !== read.validBytes) {
-        // The torn tail was never acknowledged to anyone: cut it so new lines start clean.
-        ftruncateSync(fd, read.validBytes)
-        fdatasyncSync(fd)
-      }
-    } else {
-      fsyncSync(fd)
-      syncDirectory(dirname(path))
-    }
-    return { journal: new Journal<T>(path, fd), records: read.records }
+  const read = readJournal<T>(path)
+  if (read.damaged > 0) {
+    const copy = `${path}.corrupt-${Date.now()}`
+    copyFileSync(path, copy)
+    onDamage?.(copy)
   }
-
-  /** Appends values as lines and returns once they are on disk (one write, one fdatasync). */
-  append(...values: T[]): void {
-    if (this.fd === null) throw new Error(`Journal ${this.path} is closed`)
-    if (values.length === 0) return
-    const text = values.map(encodeLine).join('')
-    const buffer = Buffer.from(text, 'utf8')
-    let offset = 0
-    while (offset < buffer.length) offset += writeSync(this.fd, buffer, offset, buffer.length - offset)
-    fdatasyncSync(this.fd)
-  }
-
-  close(): void {
-    if (this.fd !== null) closeSync(this.fd)
-    this.fd = null
-  }
+  truncateJournal(path, read.validBytes)
+  return { records: read.records, damaged: read.damaged }
 }
 
 /**
@@ -173,8 +142,9 @@ export function syncDirectory(dir: string): void {
 }
 
 /**
- * Appends values as lines to an existing journal and returns once they are on disk, without
- * keeping the file open (for stores with many small journals, such as conversations).
+ * Appends values as lines to a journal and returns once they are on disk: one write, one
+ * fdatasync. The file is opened per append (O_APPEND) rather than held: an open and a close cost
+ * microseconds beside the fdatasync, and no descriptor outlives the call.
  */
 export function appendToJournal(path: string, values: unknown[]): void {
   const fd = openSync(path, 'a', 0o600)
@@ -188,7 +158,7 @@ export function appendToJournal(path: string, values: unknown[]): void {
   }
 }
 
-/** Cuts a torn tail found by readJournal, so the next append starts on a clean line. */
+/** Cuts a torn tail found by readJournal (the file beyond `validBytes`), so the next append starts on a clean line. */
 export function truncateJournal(path: string, validBytes: number): void {
   const fd = openSync(path, 'r+')
   try {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { crc32 } from 'node:zlib'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { appendToJournal, encodeLine, Journal, readJournal, truncateJournal, writeJournalAtomically } from '../../../src/main/storage/journal'
+import { appendToJournal, encodeLine, loadJournal, readJournal, truncateJournal, writeJournalAtomically } from '../../../src/main/storage/journal'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -21,9 +21,8 @@ const HOSTILE = ['plain', 'ünïcödé ✓', 'emoji 😀 and a lone \ud800 surro
 describe('journal lines', () => {
   it('any string survives the round trip, and every line on disk is ASCII', () => {
     const file = join(tempDir(), 'j.jsonl')
-    const { journal } = Journal.open<{ text: string; n: number }>(file)
-    HOSTILE.forEach((text, n) => journal.append({ text, n }))
-    journal.close()
+    expect(loadJournal(file).records).toEqual([])
+    HOSTILE.forEach((text, n) => appendToJournal(file, [{ text, n }]))
     const bytes = readFileSync(file)
     expect(bytes.every((b) => b < 0x80)).toBe(true)
     expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(HOSTILE.length)
@@ -43,12 +42,11 @@ describe('journal lines', () => {
     for (let cut = firstEnd; cut < whole.length; cut++) {
       writeFileSync(file, whole.subarray(0, cut))
       const onDamage = vi.fn()
-      const { journal, records } = Journal.open<{ n: number }>(file, onDamage)
+      const { records } = loadJournal<{ n: number }>(file, onDamage)
       expect(records.map((r) => r.n), `cut at ${cut}`).toEqual([1])
       expect(onDamage).not.toHaveBeenCalled()
       expect(statSync(file).size).toBe(firstEnd)
-      journal.append({ n: 3 })
-      journal.close()
+      appendToJournal(file, [{ n: 3 }])
       expect(readJournal<{ n: number }>(file).records.map((r) => r.n)).toEqual([1, 3])
     }
   })
@@ -60,9 +58,9 @@ describe('journal lines', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('"n":2', '"n":7'))
     expect(readJournal(file).damaged).toBe(1)
     const onDamage = vi.fn()
-    const { journal, records } = Journal.open<{ n: number }>(file, onDamage)
-    journal.close()
+    const { records, damaged } = loadJournal<{ n: number }>(file, onDamage)
     expect(records.map((r) => r.n)).toEqual([1, 3])
+    expect(damaged).toBe(1)
     expect(onDamage).toHaveBeenCalledTimes(1)
     expect(readFileSync(onDamage.mock.calls[0][0], 'utf8')).toContain('"n":7')
   })
@@ -98,9 +96,11 @@ describe('journal lines', () => {
     expect(existsSync(`${file}.tmp-${process.pid}`)).toBe(false)
   })
 
-  it('a closed journal refuses appends', () => {
-    const { journal } = Journal.open(join(tempDir(), 'j.jsonl'))
-    journal.close()
-    expect(() => journal.append({})).toThrow(/closed/)
+  it('loading a missing journal creates it empty, in a folder made for it', () => {
+    const file = join(tempDir(), 'deeper', 'j.jsonl')
+    expect(loadJournal(file)).toEqual({ records: [], damaged: 0 })
+    expect(statSync(file).size).toBe(0)
+    appendToJournal(file, [{ n: 1 }])
+    expect(loadJournal<{ n: number }>(file).records).toEqual([{ n: 1 }])
   })
 })
