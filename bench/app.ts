@@ -6,6 +6,7 @@ import { openTestApp, tempDir } from '../test/support/test-app'
 import { timeAsync } from './lib'
 
 const STAGES = ['prospecting', 'qualification', 'proposal', 'negotiation']
+const cpuMs = (used: NodeJS.CpuUsage) => (used.user + used.system) / 1000
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
 
 export class AppBench {
@@ -27,8 +28,9 @@ export class AppBench {
   }
 
   /** One message that ends on a card, then its approval until the CRM write is applied. */
-  async sample(): Promise<{ toCard: number; toApplied: number; conversationWrites: number }> {
+  async sample(): Promise<{ toCard: number; toApplied: number; conversationWrites: number; cardCpu: number; appliedCpu: number }> {
     const { t, conversationId } = this
+    let cpu = process.cpuUsage()
     const writes = t.app.conversations.durableWrites
     const stage = STAGES[this.round++ % STAGES.length]
     let actionId = ''
@@ -51,6 +53,8 @@ export class AppBench {
       await nextTurn()
     })
     const conversationWrites = t.app.conversations.durableWrites - writes
+    const cardCpu = cpuMs(process.cpuUsage(cpu))
+    cpu = process.cpuUsage()
     const toApplied = await timeAsync(async () => {
       const applied = new Promise<void>((resolve) => {
         const stop = t.app.events.subscribe((name, payload) => {
@@ -64,11 +68,12 @@ export class AppBench {
       await t.h['actions.decide']({ actionId, hash, decision: 'approve' })
       await applied
     })
+    const appliedCpu = cpuMs(process.cpuUsage(cpu))
     const applied = await t.admin.effectCount(actionId)
     if (applied !== 1) throw new Error(`the approved write was applied ${applied} times`)
     await t.app.assistant.idle()
     await nextTurn()
-    return { toCard, toApplied, conversationWrites }
+    return { toCard, toApplied, conversationWrites, cardCpu, appliedCpu }
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 // Shared by the benchmark's parts: timing, statistics, the disk's floors, a realistic action.
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs'
+import { closeSync, fdatasyncSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { actionHash } from '../src/main/actions/hash'
 import type { ActionRecord } from '../src/main/actions/ledger'
@@ -43,6 +43,18 @@ export function fsyncProbe(dir: string, i: number): number {
     const fd = openSync(file, 'w')
     writeSync(fd, `probe ${i}`)
     fsyncSync(fd)
+    closeSync(fd)
+  })
+}
+
+/** The cheapest durable append, what a journal line costs at least: open for append, a line, fdatasync, close. */
+export function appendProbe(dir: string, i: number): number {
+  const file = join(dir, 'append-probe')
+  const line = `${'x'.repeat(1_400)} ${i}\n`
+  return time(() => {
+    const fd = openSync(file, 'a')
+    writeSync(fd, line)
+    fdatasyncSync(fd)
     closeSync(fd)
   })
 }
