@@ -184,6 +184,7 @@ export function createApp(adapters: AppAdapters) {
       if (sweeper) clearInterval(sweeper)
       organisation.stop()
       await assistant.idle()
+      conversations.flush()
     }
   }
 }

@@ -43,7 +43,68 @@ beforeAll(async () => {
 
 afterAll(async () => {
   console.log(`crash trials: seed ${initialSeed}; ${outcomes.length} trials; states on disk when killed: ${JSON.stringify(countBy(outcomes.map((o) => o.stateAtRestart)))}`)
+  console.log(`kills between a message and its card: ${JSON.stringify(countBy(sendOutcomes))}`)
   await host?.dispose()
+})
+
+// Kill -9 while a message is on its way to a card: the conversation's journal and the ledger's
+// are being appended to. Whatever the crash leaves, start-up reads it without setting anything
+// aside, the conversation is not left running, and a card that reached the ledger can still be
+// approved and runs exactly once.
+const SEND_TRIALS = Number(process.env.CRASH_SEND_TRIALS ?? 10)
+const sendOutcomes: string[] = []
+// Another deal than the trials below use, and a new amount every time: every message is a real
+// change (a card), whatever an earlier killed message left, and the deal those trials move is left alone.
+const amountRequest = (n: number) => `Set the amount of deal Kayak rack fixtures to ${30_000 + n * 10}`
+describe.sequential(`kill -9 between a message and its card (${SEND_TRIALS} trials)`, () => {
+  // How long a message takes to reach its card on this machine now, so the kills spread over it.
+  let cardMs = 0
+  it('calibrate: a message reaches its card', async () => {
+    const info = await host.restart()
+    const client = await HostClient.connect(info.port, info.token)
+    const conversation = await client.request('conversations.create', {})
+    const start = Date.now()
+    await client.request('conversations.send', { conversationId: conversation.id, text: amountRequest(0) })
+    const action = await client.waitFor(async () => (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.state === 'pending'), 30_000)
+    cardMs = Date.now() - start
+    await client.request('actions.decide', { actionId: action.id, hash: action.hash, decision: 'approve' })
+    await client.waitFor(async () => (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.state === 'succeeded'))
+    client.close()
+  }, 60_000)
+
+  for (let trial = 1; trial <= SEND_TRIALS; trial++) {
+    it(`trial ${trial}`, async () => {
+      let info = await host.restart()
+      let client = await HostClient.connect(info.port, info.token)
+      const conversation = await client.request('conversations.create', {})
+      void client.request('conversations.send', { conversationId: conversation.id, text: amountRequest(trial) }).catch(() => undefined)
+      const delayMs = between(0, cardMs * 1.3 + 10)
+      await new Promise((r) => setTimeout(r, delayMs))
+      await host.kill9()
+      client.close()
+
+      info = await host.start()
+      client = await HostClient.connect(info.port, info.token)
+      const where = `trial ${trial}, killed ${delayMs} ms after sending`
+      expect((await client.request('app.getState', {})).sessionProblem ?? '', where).not.toMatch(/damaged/i)
+      const view = await client.request('conversations.get', { conversationId: conversation.id })
+      expect(view.status, where).not.toBe('running')
+      const actions = await client.request('actions.forConversation', { conversationId: conversation.id })
+      sendOutcomes.push(actions.length ? 'card in the ledger' : view.entries.some((e) => e.kind === 'user') ? 'message saved, no card yet' : 'killed before the message was saved')
+      expect(actions.length, where).toBeLessThanOrEqual(1)
+      for (const action of actions) {
+        expect(action.state, where).toBe('pending')
+        await client.request('actions.decide', { actionId: action.id, hash: action.hash, decision: 'approve' })
+        const final = await client.waitFor(async () => {
+          const current = (await client.request('actions.forConversation', { conversationId: conversation.id })).find((a) => a.id === action.id)!
+          return ['succeeded', 'failed', 'outcome_unknown', 'superseded'].includes(current.state) ? current.state : undefined
+        })
+        expect(final, where).toBe('succeeded')
+        expect(effectsFor(action.id), where).toBe(1)
+      }
+      client.close()
+    }, 60_000)
+  }
 })
 
 describe.sequential(`kill -9 between proposal and result (${TRIALS} trials)`, () => {
@@ -201,14 +262,20 @@ async function expectUsable(client: HostClient, conversationId: string, what: st
   await client.waitFor(async () => (await client.request('conversations.get', { conversationId })).status !== 'running')
 }
 
+/** Every action on disk, in its newest state: the ledger's journals, decoded here line by line. */
 function readLedger(dataDir: string) {
   const actions = new Map<string, { id: string; conversationId: string; state: string; history: { state: string }[] }>()
   const dir = join(dataDir, 'ledger')
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includes('.corrupt-'))) {
-    const doc = JSON.parse(readFileSync(join(dir, file), 'utf8'))
-    for (const a of Object.values(doc.actions ?? {}) as { id: string; conversationId: string; state: string; history: { state: string }[] }[]) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl'))) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      let a: { id: string; conversationId: string; state: string; history: { state: string }[] }
+      try {
+        a = JSON.parse(line.slice(9))
+      } catch {
+        continue // a torn last line: start-up drops it too
+      }
       const known = actions.get(a.id)
-      if (!known || known.history.length < a.history.length) actions.set(a.id, a)
+      if (!known || known.history.length <= a.history.length) actions.set(a.id, a)
     }
   }
   return actions

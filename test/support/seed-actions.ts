@@ -3,9 +3,10 @@
 // a crash produces) without driving the assistant thousands of times.
 import { randomUUID } from 'node:crypto'
 import { actionHash } from '../../src/main/actions/hash'
-import { closedShardOf, isTerminal, openShardOf, type ActionRecord } from '../../src/main/actions/ledger'
+import { join } from 'node:path'
+import type { ActionRecord } from '../../src/main/actions/ledger'
+import { writeJournalAtomically } from '../../src/main/storage/journal'
 import { SAMPLE_DATABASE, SAMPLE_ORIGIN } from '../../src/main/accounts/accounts'
-import { createNodeStoreFactory } from '../../src/main/storage/node-store'
 import { principalKey } from '../../src/shared/domain'
 
 let seq = 0
@@ -91,15 +92,7 @@ function draftAction(options: SeedOptions): ActionRecord {
   }
 }
 
-/** Writes `actions` into the ledger folder under `dataDir`, as the ledger itself would. */
+/** Writes `actions` into the ledger folder under `dataDir` as one journal; start-up compaction files the settled ones by day. */
 export function writeLedger(dataDir: string, actions: ActionRecord[]): void {
-  const shards = new Map<string, Record<string, ActionRecord>>()
-  for (const a of actions) {
-    const name = isTerminal(a.state) ? closedShardOf(a) : openShardOf(a.id)
-    let shard = shards.get(name)
-    if (!shard) shards.set(name, (shard = {}))
-    shard[a.id] = a
-  }
-  const stores = createNodeStoreFactory(dataDir)
-  for (const [name, shardActions] of shards) stores.open({ name, folder: 'ledger', defaults: { actions: {} } }).write({ actions: shardActions })
+  writeJournalAtomically(join(dataDir, 'ledger', 'open-0.jsonl'), actions)
 }

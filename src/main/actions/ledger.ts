@@ -1,21 +1,33 @@
 // The action ledger: every write the assistant wants to make, from proposal to outcome.
 //
-// Durability: each change is written (atomically, fsync'd) before the caller goes on — a
-// proposal before its card is shown, a decision before the reply, `executing` before the side
-// effect. Layout (bench/results.md has the figures behind it): actions still in play live in
-// OPEN_BUCKETS small electron-store files chosen by id, so a change rewrites one small file
-// whatever the ledger's size; settled actions move to one file per day of creation, read only
-// when something asks for a settled action, and dropped whole after RETENTION_DAYS (the audit log
-// keeps the permanent record). One file for everything grew linearly and missed the targets.
+// Durability: each change is on disk before the caller goes on — a proposal before its card is
+// shown, a decision before the reply, `executing` before the side effect. Layout (the figures
+// behind it are in bench/results.md), all under <data>/ledger:
+//   open-<generation>.jsonl   every change, appended as the action's whole new record on one
+//                             checksummed line (one write, one fdatasync): a change costs the
+//                             same with 10 or 10,000 actions in play. Start-up reads it whole.
+//   closed-<day>.jsonl        settled actions by day of creation, moved there by start-up
+//                             compaction, read only when something asks for a settled action,
+//                             dropped whole after RETENTION_DAYS (the audit log keeps the
+//                             permanent record).
+//   meta.json                 electron-store: the layout's format and the current open journal.
+// Compaction, at start-up only: settled actions are appended to their day's journal, then the
+// actions still in play are written to the next generation's journal atomically (temporary file,
+// fsync, rename), and older generations are removed. The newest generation on disk is always
+// complete, so a crash at any point of compaction, or at any byte of an append, leaves a ledger
+// start-up can read (src/main/storage/journal.ts says how a torn last line is handled).
+// Earlier layouts (whole electron-store files rewritten per change) are migrated on first start.
 import { randomUUID } from 'node:crypto'
+import { copyFileSync, readdirSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import type { ActionCard, ActionState, ActionView } from '../../shared/domain'
 import { TERMINAL_STATES } from '../../shared/domain'
+import { appendToJournal, loadJournal, readJournal, removeFile, writeJournalAtomically } from '../storage/journal'
 import type { JsonStore, JsonStoreFactory } from '../storage/types'
 import { actionHash } from './hash'
 import { parseStoredAction, type DamagedAction } from './record-schema'
 import { assertTransition } from './state-machine'
 
-export const OPEN_BUCKETS = 16
 export const RETENTION_DAYS = 30
 export const DEFAULT_EXPIRY_HOURS = 48
 
@@ -55,7 +67,21 @@ export type ProposalDraft = Pick<
 import { DecisionRefusedError, stateMessage } from '../errors'
 export { DecisionRefusedError }
 
-type Shard = { actions: Record<string, ActionRecord> }
+/** The ledger's metadata, in electron-store beside the journals. */
+interface LedgerMeta extends Record<string, unknown> {
+  /** 2: journals. Absent: nothing written yet, or the layout of whole electron-store files. */
+  format?: number
+  /** The open journal start-up last compacted into (informational: the newest generation wins). */
+  open?: string
+  compactedAt?: number
+}
+
+const FORMAT = 2
+const FOLDER = 'ledger'
+const OPEN_JOURNAL = /^open-(\d+)\.jsonl$/
+const CLOSED_JOURNAL = /^closed-\d{4}-\d{2}-\d{2}\.jsonl$/
+/** Start-up compacts when the open journal holds this many lines beyond twice the live actions. */
+const COMPACT_SLACK = 64
 
 export interface LedgerOptions {
   stores: JsonStoreFactory
@@ -75,27 +101,45 @@ export interface LedgerDamage {
 }
 
 export class ActionLedger {
-  private readonly shards = new Map<string, JsonStore<Shard>>()
   private readonly byId = new Map<string, ActionRecord>()
-  /** Settled shards not read yet: start-up reads only the actions still in play. */
+  private readonly dir: string
+  /** The open journal every change is appended to. */
+  private journal: string
+  /** Settled journals not read yet: start-up reads only the open journal. */
   private unreadClosed: string[]
 
   constructor(private readonly options: LedgerOptions) {
-    const oldest = `closed-${dayOf(options.clock() - RETENTION_DAYS * 86_400_000)}`
-    const names = options.stores.list('ledger')
-    for (const name of names.filter((n) => n.startsWith('closed-') && n < oldest)) this.shard(name).remove()
-    this.unreadClosed = names.filter((n) => n.startsWith('closed-') && n >= oldest)
-    // Open shards are authoritative: every change is written there first (see save), so the
-    // newest state of any action still in play, or just settled, is in an open shard.
-    const settledInOpen: ActionRecord[] = []
-    for (const name of names.filter((n) => n.startsWith('open-'))) {
-      for (const action of this.readShard(name)) {
-        this.byId.set(action.id, action)
-        if (isTerminal(action.state)) settledInOpen.push(action)
-      }
+    const { stores } = options
+    this.dir = stores.folderPath(FOLDER)
+    const meta = stores.open<LedgerMeta>({ name: 'meta', folder: FOLDER, defaults: {}, onCorrupt: (keptAs) => options.onCorrupt?.({ keptAs, lost: 'unknown' }) })
+    const files = readdirSync(this.dir)
+    for (const f of files.filter((f) => f.includes('.tmp-'))) removeFile(join(this.dir, f))
+
+    const generations = files.map((f) => OPEN_JOURNAL.exec(f)).filter((m) => m !== null).map((m) => Number(m[1]))
+    const generation = generations.length ? Math.max(...generations) : 0
+    // The newest generation is complete (it appears only by rename); older ones are leftovers of
+    // a compaction interrupted after that rename.
+    for (const g of generations.filter((g) => g < generation)) removeFile(this.journalPath(g))
+    this.journal = this.journalPath(generation)
+    const opened = loadJournal<unknown>(this.journal, (copy) => this.damaged(copy, 'unknown'))
+    // Every record is checked against the stored shape: a damaged one is set aside and reported.
+    const { good, lost } = checked(opened.records)
+    if (lost.length > 0) this.damaged(this.keepCopy(this.journal), lost)
+    // Later lines are newer states of the same action.
+    for (const action of good) this.byId.set(action.id, action)
+    const legacy = meta.read().format === FORMAT ? [] : this.readLegacy()
+
+    const oldest = `closed-${dayOf(options.clock() - RETENTION_DAYS * 86_400_000)}.jsonl`
+    const closed = files.filter((f) => CLOSED_JOURNAL.test(f))
+    for (const f of closed.filter((f) => f < oldest)) removeFile(join(this.dir, f))
+    this.unreadClosed = closed.filter((f) => f >= oldest)
+
+    const inPlay = [...this.byId.values()].filter((a) => !isTerminal(a.state)).length
+    const settled = this.byId.size - inPlay
+    if (opened.damaged > 0 || lost.length > 0 || legacy.length > 0 || settled > 0 || opened.records.length > 2 * inPlay + COMPACT_SLACK || meta.read().format !== FORMAT) {
+      this.compact(generation, oldest, meta)
+      for (const name of legacy) stores.open({ name, folder: FOLDER, defaults: {} }).remove()
     }
-    // A crash interrupted a settlement after its first write: finish moving it now.
-    for (const action of settledInOpen) this.archive(action)
   }
 
   /** The number of actions in the ledger, settled ones included. */
@@ -199,99 +243,116 @@ export class ActionLedger {
       .map((a) => this.transition(a.id, 'expired'))
   }
 
-  /**
-   * Writes an action's new state before anyone hears of it. Every state goes to the action's open
-   * shard first, settled ones included; a settled action is then copied to its day's shard and
-   * dropped from the open one. A crash between those writes leaves the open shard authoritative,
-   * and start-up finishes the move. Hot-path writes (proposal, decision, executing) touch one
-   * small file.
-   */
+  /** Gives actions saved under a bare CRM user id to that user's principal (see identity-migration.ts). */
+  claimLegacy(bareUserId: string, principal: string): void {
+    const owner = `legacy:${bareUserId}`
+    const claimed = this.all()
+      .filter((a) => a.principal === owner)
+      .map((a) => ({ ...a, principal, decidedBy: a.decidedBy === bareUserId ? principal : a.decidedBy }))
+    if (claimed.length === 0) return
+    // Appended to the open journal, which wins over the settled journals; compaction moves them.
+    appendToJournal(this.journal, claimed)
+    for (const a of claimed) this.byId.set(a.id, a)
+  }
+
+  private damaged(copy: string, lost: LedgerDamage['lost']): void {
+    this.options.onCorrupt?.({ keptAs: `${FOLDER}/${basename(copy)}`, lost })
+  }
+
+  /** A copy of a journal as it is on disk, before damaged records are dropped from it. */
+  private keepCopy(path: string): string {
+    const copy = `${path}.corrupt-${Date.now()}`
+    copyFileSync(path, copy)
+    return copy
+  }
+
+  /** Writes an action's new state, as one appended line, before anyone hears of it. */
   private save(action: ActionRecord): void {
-    const open = this.shard(openShardOf(action.id))
-    open.write({ actions: { ...open.read().actions, [action.id]: action } })
+    appendToJournal(this.journal, [action])
     this.byId.set(action.id, action)
-    if (isTerminal(action.state)) this.archive(action)
     this.options.onChange?.(action)
   }
 
-  private archive(action: ActionRecord): void {
-    const closed = this.shard(closedShardOf(action))
-    closed.write({ actions: { ...closed.read().actions, [action.id]: action } })
-    const open = this.shard(openShardOf(action.id))
-    const { [action.id]: _moved, ...rest } = open.read().actions
-    open.write({ actions: rest })
+  /**
+   * Start-up compaction: settled actions go to their day's journal (kept RETENTION_DAYS), the
+   * ones still in play to the next generation's open journal, written atomically; then the older
+   * generations go. Until the new generation is renamed into place the old one is authoritative;
+   * after, the new one is, and it is complete. Settled actions appended twice (a crash between
+   * the two steps) are the same record twice.
+   */
+  private compact(generation: number, oldestClosed: string, meta: JsonStore<LedgerMeta>): void {
+    const byDay = new Map<string, ActionRecord[]>()
+    const inPlay: ActionRecord[] = []
+    for (const action of this.byId.values()) {
+      if (!isTerminal(action.state)) inPlay.push(action)
+      else {
+        const name = `${closedJournalOf(action)}.jsonl`
+        if (name < oldestClosed) continue
+        const day = byDay.get(name)
+        if (day) day.push(action)
+        else byDay.set(name, [action])
+      }
+    }
+    for (const [name, actions] of byDay) {
+      // Read first only to cut a torn tail a crash may have left there.
+      loadJournal<ActionRecord>(join(this.dir, name), (copy) => this.damaged(copy, 'unknown'))
+      appendToJournal(join(this.dir, name), actions)
+      if (!this.unreadClosed.includes(name)) this.unreadClosed.push(name)
+    }
+    const next = generation + 1
+    writeJournalAtomically(this.journalPath(next), inPlay)
+    this.journal = this.journalPath(next)
+    meta.write({ format: FORMAT, open: `open-${next}`, compactedAt: this.options.clock() })
+    for (const f of readdirSync(this.dir)) {
+      const m = OPEN_JOURNAL.exec(f)
+      if (m && Number(m[1]) < next) removeFile(join(this.dir, f))
+    }
+    // Settled actions now live in their day's journal, read again on first use.
+    for (const [id, action] of this.byId) if (isTerminal(action.state)) this.byId.delete(id)
   }
 
-  /** Reads the settled shards, once, when something needs settled actions. */
+  /**
+   * The layout before journals: whole electron-store files, `open-<bucket>` for actions in play
+   * and `closed-<day>` for settled ones. Their actions join the in-memory ledger (the most advanced
+   * copy of each wins) and are written to journals by the compaction that follows.
+   */
+  private readLegacy(): string[] {
+    const names = this.options.stores.list(FOLDER).filter((n) => /^(open|closed)-/.test(n))
+    for (const name of names) {
+      const store = this.options.stores.open<{ actions: unknown }>({ name, folder: FOLDER, defaults: { actions: {} }, onCorrupt: (keptAs) => this.options.onCorrupt?.({ keptAs, lost: 'unknown' }) })
+      const raw = store.read().actions
+      const values = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.values(raw as Record<string, unknown>) : []
+      const { good, lost } = checked(values)
+      if (lost.length > 0 || (raw !== undefined && values.length === 0 && !(raw && typeof raw === 'object' && !Array.isArray(raw)))) {
+        this.options.onCorrupt?.({ keptAs: store.keepCopy(), lost: lost.length ? lost : 'unknown' })
+      }
+      for (const action of good) {
+        const known = this.byId.get(action.id)
+        if (!known || known.history.length < action.history.length) this.byId.set(action.id, action)
+      }
+    }
+    return names
+  }
+
+  /** Reads the settled journals, once, when something needs settled actions. */
   private readClosed(): void {
     for (const name of this.unreadClosed.splice(0)) {
-      for (const action of this.readShard(name)) {
-        // Anything also in an open shard is newer there.
+      // Later lines of a journal are newer states of the same action.
+      const latest = new Map<string, ActionRecord>()
+      for (const action of checked(readJournal<unknown>(join(this.dir, name)).records).good) latest.set(action.id, action)
+      for (const action of latest.values()) {
+        // Anything also in the open journal is newer there.
         if (!this.byId.has(action.id)) this.byId.set(action.id, action)
       }
     }
   }
 
-  /** Gives actions saved under a bare CRM user id to that user's principal (see identity-migration.ts). */
-  claimLegacy(bareUserId: string, principal: string): void {
-    const owner = `legacy:${bareUserId}`
-    for (const action of this.all().filter((a) => a.principal === owner)) {
-      const claimed = { ...action, principal, decidedBy: action.decidedBy === bareUserId ? principal : action.decidedBy }
-      const open = this.shard(openShardOf(action.id))
-      if (open.read().actions[action.id]) open.write({ actions: { ...open.read().actions, [action.id]: claimed } })
-      else {
-        const closed = this.shard(closedShardOf(action))
-        closed.write({ actions: { ...closed.read().actions, [action.id]: claimed } })
-      }
-      this.byId.set(action.id, claimed)
-    }
-  }
-
-  /**
-   * The actions of one file, each checked against the stored shape. Damaged ones are dropped from
-   * the file (a copy of it as it was is kept) and reported; the rest load as usual.
-   */
-  private readShard(name: string): ActionRecord[] {
-    const store = this.shard(name)
-    const raw = store.read().actions
-    const entries = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw as Record<string, unknown>) : []
-    const good: Record<string, ActionRecord> = {}
-    const lost: DamagedAction[] = []
-    for (const [id, value] of entries) {
-      const parsed = parseStoredAction(value)
-      if (parsed.ok && parsed.action.id === id) good[id] = parsed.action
-      else lost.push(parsed.ok ? { abilityTitle: parsed.action.abilityTitle, conversationId: parsed.action.conversationId } : parsed.damaged)
-    }
-    const wrongShape = raw !== undefined && entries.length === 0 && !(raw && typeof raw === 'object' && !Array.isArray(raw))
-    if (lost.length > 0 || wrongShape) {
-      const keptAs = store.keepCopy()
-      store.write({ actions: good })
-      this.options.onCorrupt?.({ keptAs, lost: wrongShape ? 'unknown' : lost })
-    }
-    return Object.values(good)
-  }
-
-  private shard(name: string): JsonStore<Shard> {
-    let store = this.shards.get(name)
-    if (!store) {
-      store = this.options.stores.open<Shard>({
-        name,
-        folder: 'ledger',
-        defaults: { actions: {} },
-        onCorrupt: (keptAs) => this.options.onCorrupt?.({ keptAs, lost: 'unknown' })
-      })
-      this.shards.set(name, store)
-    }
-    return store
+  private journalPath(generation: number): string {
+    return join(this.dir, `open-${generation}.jsonl`)
   }
 }
 
-export function openShardOf(id: string): string {
-  // Ids are random UUIDs, so their first hex digit spreads evenly.
-  return `open-${(parseInt(id.slice(0, 1), 16) % OPEN_BUCKETS).toString(16)}`
-}
-
-export function closedShardOf(action: Pick<ActionRecord, 'createdAt'>): string {
+export function closedJournalOf(action: Pick<ActionRecord, 'createdAt'>): string {
   return `closed-${dayOf(action.createdAt)}`
 }
 
@@ -323,4 +384,16 @@ export function toView(action: ActionRecord): ActionView {
     error: action.error,
     supersededBy: action.supersededBy
   }
+}
+
+/** Records read from disk, each checked against the stored shape (legacy ones given their owner). */
+function checked(values: unknown[]): { good: ActionRecord[]; lost: DamagedAction[] } {
+  const good: ActionRecord[] = []
+  const lost: DamagedAction[] = []
+  for (const value of values) {
+    const parsed = parseStoredAction(value)
+    if (parsed.ok) good.push(parsed.action)
+    else lost.push(parsed.damaged)
+  }
+  return { good, lost }
 }

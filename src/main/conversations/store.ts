@@ -30,6 +30,7 @@ export interface ConversationRecord {
 
 export class ConversationStore {
   private readonly cache = new Map<string, ConversationRecord>()
+  private writes = 0
   private readonly dir: string
 
   constructor(
@@ -122,7 +123,16 @@ export class ConversationStore {
     this.cache.delete(id)
   }
 
+  /** Every change is already on disk when `update` returns (nothing is held back to flush). */
+  flush(): void {}
+
+  /** Durable writes (each one atomic replace with fsync) since start: for tests and the benchmark. */
+  get durableWrites(): number {
+    return this.writes
+  }
+
   private save(record: ConversationRecord): void {
+    this.writes++
     writeFileSync(join(this.dir, `${record.id}.json`), JSON.stringify(record), { mode: 0o600 })
     this.cache.set(record.id, record)
   }

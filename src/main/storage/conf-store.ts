@@ -1,6 +1,6 @@
 // JsonStore over `conf`, the engine inside electron-store. The Electron adapter passes
 // electron-store's class in; plain Node (headless host, tests, bench) passes conf's.
-import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { PRIVATE_FILE_MODE, ensurePrivateDir } from './private-files'
 import type { JsonStore, JsonStoreFactory } from './types'
@@ -23,6 +23,11 @@ export function createConfStoreFactory(
   nameOption: 'name' | 'configName' = 'configName'
 ): JsonStoreFactory {
   return {
+    folderPath(folder: string): string {
+      const dir = join(dataDir, folder)
+      mkdirSync(dir, { recursive: true })
+      return dir
+    },
     list(folder?: string): string[] {
       const dir = folder ? join(dataDir, folder) : dataDir
       if (!existsSync(dir)) return []

@@ -15,6 +15,11 @@ export interface JsonStore<T extends Record<string, unknown>> {
 }
 
 export interface JsonStoreFactory {
+  /**
+   * The absolute path of `folder` inside the data folder, created if missing: for services that
+   * keep append-only journals beside their electron-store files (the ledger).
+   */
+  folderPath(folder: string): string
   /** Names of the stores that exist on disk in `folder`, without extension. */
   list(folder?: string): string[]
   /**

@@ -1,14 +1,16 @@
-// The action ledger against real files (conf, electron-store's engine) in a temp folder.
-// "On disk" is checked by opening a fresh ledger on the same folder, as a restart would, or by
-// reading the JSON files under <data>/ledger. The tests do not assume how actions are spread
-// over those files (bucket count, naming), only that they are JSON files in that folder.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+// The action ledger against real files in a temp folder. "On disk" is checked by opening a fresh
+// ledger on the same folder, as a restart would, or by decoding the journals under <data>/ledger
+// here, independently of the ledger's code: one line per change, 8 hex digits of CRC-32, a space,
+// the action's whole record as JSON. Later lines are newer.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { crc32 } from 'node:zlib'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ActionLedger, DEFAULT_EXPIRY_HOURS, DecisionRefusedError, type ActionRecord, type LedgerDamage, type ProposalDraft } from '../../../src/main/actions/ledger'
+import { ActionLedger, DEFAULT_EXPIRY_HOURS, DecisionRefusedError, RETENTION_DAYS, type ActionRecord, type LedgerDamage, type ProposalDraft } from '../../../src/main/actions/ledger'
 import { actionHash } from '../../../src/main/actions/hash'
 import { IllegalTransitionError } from '../../../src/main/actions/state-machine'
+import { appendToJournal } from '../../../src/main/storage/journal'
 import { createNodeStoreFactory } from '../../../src/main/storage/node-store'
 
 const HOUR = 3_600_000
@@ -24,17 +26,42 @@ function tempDir(): string {
   return dir
 }
 
-/** The ledger's JSON files that mention `id` (the layout is the ledger's business). */
-function filesHolding(dir: string, id: string): string[] {
+function journals(dir: string): string[] {
   const folder = join(dir, 'ledger')
   return readdirSync(folder)
-    .filter((f) => f.endsWith('.json') && !f.includes('.corrupt-'))
+    .filter((f) => f.endsWith('.jsonl'))
     .map((f) => join(folder, f))
-    .filter((f) => readFileSync(f, 'utf8').includes(id))
 }
 
-function stateOnDisk(dir: string, id: string): string[] {
-  return filesHolding(dir, id).map((f) => JSON.parse(readFileSync(f, 'utf8')).actions[id]?.state)
+/** The journal lines of one file, decoded and checked here. */
+function decode(file: string): ActionRecord[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const json = line.slice(9)
+      expect(line.slice(0, 8)).toBe(crc32(json).toString(16).padStart(8, '0'))
+      return JSON.parse(json) as ActionRecord
+    })
+}
+
+/** The ledger files that mention `id`. */
+function filesHolding(dir: string, id: string): string[] {
+  return journals(dir).filter((f) => readFileSync(f, 'utf8').includes(id))
+}
+
+/** The newest state of `id` on disk: open journals are newer than settled ones. */
+function stateOnDisk(dir: string, id: string): string | undefined {
+  const ordered = journals(dir).sort((a, b) => Number(a.includes('/open-')) - Number(b.includes('/open-')))
+  let state: string | undefined
+  for (const file of ordered) for (const a of decode(file)) if (a.id === id) state = a.state
+  return state
+}
+
+function openJournal(dir: string): string {
+  const open = journals(dir).filter((f) => /\/open-\d+\.jsonl$/.test(f))
+  expect(open).toHaveLength(1)
+  return open[0]
 }
 
 function harness(options: { dir?: string; expiryHours?: number; onCorrupt?: (p: LedgerDamage) => void } = {}) {
@@ -122,23 +149,23 @@ describe('ActionLedger: durability', () => {
 
   it('every change is in the ledger files before onChange is told', () => {
     const dir = tempDir()
-    const seen: [string, string[]][] = []
+    const seen: [string, string][] = []
     const ledger = new ActionLedger({
       stores: createNodeStoreFactory(dir),
       clock: () => T0,
       expiryHours: () => 48,
-      onChange: (a) => seen.push([a.state, stateOnDisk(dir, a.id)])
+      onChange: (a) => seen.push([a.state, stateOnDisk(dir, a.id)!])
     })
     const a = ledger.propose(draft(), 'pending')
     ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })
     ledger.transition(a.id, 'executing')
     ledger.transition(a.id, 'succeeded')
-    // Exactly one file holds the action, in the state being announced.
+    // The newest line on disk is the state being announced.
     expect(seen).toEqual([
-      ['pending', ['pending']],
-      ['approved', ['approved']],
-      ['executing', ['executing']],
-      ['succeeded', ['succeeded']]
+      ['pending', 'pending'],
+      ['approved', 'approved'],
+      ['executing', 'executing'],
+      ['succeeded', 'succeeded']
     ])
   })
 
@@ -363,36 +390,70 @@ describe('ActionLedger: transitions and history', () => {
 })
 
 describe('ActionLedger: restore', () => {
-  it('restores many actions spread across the ledger files, with their states', () => {
+  it('restores many actions with their states, settled ones from their day\'s journal after compaction', () => {
     const h = harness()
     const ids = new Map<string, string>()
     for (let i = 0; i < 300; i++) {
-      h.clock.now = T0 + i * 60_000
+      h.clock.now = T0 + i * 20 * 60_000
       const a = h.ledger.propose(draft({ conversationId: `c${i % 7}` }), i % 3 === 0 ? 'executing' : 'pending')
       if (i % 3 === 1) h.ledger.decide({ id: a.id, hash: a.hash, decision: 'decline', principal: 'u-ann', reason: `r${i}` })
       ids.set(a.id, h.ledger.get(a.id)!.state)
     }
-    const files = new Set([...ids.keys()].flatMap((id) => filesHolding(h.dir, id)))
-    expect(files.size).toBeGreaterThan(1) // really spread over several files
-
-    const fresh = h.reopen()
-    expect(fresh.size).toBe(300)
-    for (const [id, state] of ids) expect(fresh.get(id)!.state).toBe(state)
-    expect(fresh.inState('declined')).toHaveLength(100)
-    expect(fresh.inState('executing')).toHaveLength(100)
-    expect(fresh.inState('pending')).toHaveLength(100)
+    for (const fresh of [h.reopen(), h.reopen()]) {
+      expect(fresh.size).toBe(300)
+      for (const [id, state] of ids) expect(fresh.get(id)!.state).toBe(state)
+      expect(fresh.inState('declined')).toHaveLength(100)
+      expect(fresh.inState('executing')).toHaveLength(100)
+      expect(fresh.inState('pending')).toHaveLength(100)
+    }
+    // Settled actions left the open journal for one journal per day of creation (300 × 20 min: 5 days).
+    expect(decode(openJournal(h.dir)).map((a) => a.state).sort()).toEqual([...Array(100).fill('executing'), ...Array(100).fill('pending')].sort())
+    expect(journals(h.dir).filter((f) => /closed-\d{4}-\d{2}-\d{2}\.jsonl$/.test(f)).length).toBeGreaterThanOrEqual(4)
   })
 
-  it('each action is held by exactly one ledger file, whatever state it reached', () => {
+  it('a change appends one line and leaves every earlier byte as it was, however many actions there are', () => {
+    const h = harness()
+    for (let i = 0; i < 200; i++) h.ledger.propose(draft(), 'pending')
+    const file = openJournal(h.dir)
+    const sizes: number[] = []
+    let before = readFileSync(file)
+    const a = h.ledger.propose(draft(), 'pending')
+    const steps = [
+      () => h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' }),
+      () => h.ledger.transition(a.id, 'executing'),
+      () => h.ledger.transition(a.id, 'succeeded', { resultSummary: 'done' })
+    ]
+    for (const step of [() => undefined, ...steps]) {
+      step()
+      const after = readFileSync(file)
+      expect(after.subarray(0, before.length).equals(before)).toBe(true)
+      const added = after.subarray(before.length).toString('utf8')
+      expect(added.split('\n').filter(Boolean)).toHaveLength(1)
+      sizes.push(after.length - before.length)
+      before = after
+    }
+    // Each line is one action's record, a few hundred bytes: not the ledger's size.
+    expect(Math.max(...sizes)).toBeLessThan(3_000)
+    expect(decode(file).at(-1)!.state).toBe('succeeded')
+  })
+
+  it('the newest line on disk for each action is the state it reached, before and after a restart', () => {
     const h = harness()
     const a = h.ledger.propose(draft(), 'pending')
     const b = h.ledger.propose(draft(), 'pending')
     h.ledger.decide({ id: b.id, hash: b.hash, decision: 'decline', principal: 'u-ann' })
     const c = h.ledger.propose(draft(), 'executing')
     h.ledger.transition(c.id, 'outcome_unknown')
-    expect(stateOnDisk(h.dir, a.id)).toEqual(['pending'])
-    expect(stateOnDisk(h.dir, b.id)).toEqual(['declined'])
-    expect(stateOnDisk(h.dir, c.id)).toEqual(['outcome_unknown'])
+    const check = () => {
+      expect(stateOnDisk(h.dir, a.id)).toBe('pending')
+      expect(stateOnDisk(h.dir, b.id)).toBe('declined')
+      expect(stateOnDisk(h.dir, c.id)).toBe('outcome_unknown')
+    }
+    check()
+    h.reopen()
+    check()
+    // After compaction, the settled one is only in its day's journal.
+    expect(filesHolding(h.dir, b.id).map((f) => f.split('/').at(-1))).toEqual([`closed-${new Date(T0).toISOString().slice(0, 10)}.jsonl`])
   })
 
   it.each(['pending', 'approved', 'executing', 'outcome_unknown'] as const)(
@@ -416,75 +477,160 @@ describe('ActionLedger: restore', () => {
     expect(h.reopen().get(a.id)?.state).toBe('declined')
   })
 
-  it('a corrupt ledger file is moved aside, onCorrupt is told, and the rest loads', () => {
+  it('a crash at any byte of an append leaves a ledger start-up reads: the change is there whole or not at all', () => {
     const h = harness()
-    const actions = Array.from({ length: 60 }, () => h.ledger.propose(draft(), 'pending'))
-    const victim = actions[0]
-    const [file] = filesHolding(h.dir, victim.id)
-    expect(file).toBeDefined()
-    const inFile = new Set(Object.keys(JSON.parse(readFileSync(file, 'utf8')).actions))
-    writeFileSync(file, '{"actions": {"torn', 'utf8')
+    const a = h.ledger.propose(draft(), 'pending')
+    const others = Array.from({ length: 5 }, () => h.ledger.propose(draft(), 'pending'))
+    const file = openJournal(h.dir)
+    const before = statSync(file).size
+    h.ledger.decide({ id: a.id, hash: a.hash, decision: 'approve', principal: 'u-ann' })
+    const whole = readFileSync(file)
+    const probe = join(tempDir(), 'probe')
+    for (let cut = before; cut <= whole.length; cut++) {
+      rmSync(probe, { recursive: true, force: true })
+      copyTree(h.dir, probe)
+      truncateSync(join(probe, 'ledger', file.split('/').at(-1)!), cut)
+      const onCorrupt = vi.fn()
+      const fresh = harness({ dir: probe, onCorrupt }).ledger
+      expect(fresh.get(a.id)!.state, `cut at ${cut} of ${whole.length}`).toBe(cut === whole.length ? 'approved' : 'pending')
+      for (const o of others) expect(fresh.get(o.id)!.state).toBe('pending')
+      expect(onCorrupt).not.toHaveBeenCalled() // a torn tail is a crash, not damage
+      // And the ledger goes on: the next change lands on a clean line.
+      const next = fresh.propose(draft(), 'pending')
+      expect(harness({ dir: probe }).ledger.get(next.id)!.state).toBe('pending')
+    }
+  })
+
+  it('a damaged line with whole lines after it is reported, copied aside, and the rest loads', () => {
+    const h = harness()
+    const actions = Array.from({ length: 20 }, () => h.ledger.propose(draft(), 'pending'))
+    const file = openJournal(h.dir)
+    const text = readFileSync(file, 'utf8')
+    const lines = text.split('\n')
+    const victim = actions[7]
+    const i = lines.findIndex((l) => l.includes(victim.id))
+    lines[i] = lines[i].replace('"pending"', '"approved"') // a flipped value: its checksum no longer matches
+    writeFileSync(file, lines.join('\n'))
 
     const onCorrupt = vi.fn()
     const fresh = harness({ dir: h.dir, onCorrupt }).ledger
     expect(onCorrupt).toHaveBeenCalledTimes(1)
     const damage = onCorrupt.mock.calls[0][0] as LedgerDamage
-    expect(damage.lost).toBe('unknown')
     expect(damage.keptAs).toMatch(/^ledger\/open-.*\.corrupt-/) // within the data folder, never absolute
-    const movedTo = join(h.dir, damage.keptAs)
-    expect(existsSync(movedTo)).toBe(true)
-    expect(readFileSync(movedTo, 'utf8')).toBe('{"actions": {"torn') // kept for inspection
-    const kept = actions.filter((a) => !inFile.has(a.id))
-    expect(kept.length).toBeGreaterThan(0)
-    for (const a of kept) expect(fresh.get(a.id)?.state).toBe('pending')
-    for (const a of actions.filter((a) => inFile.has(a.id))) expect(fresh.get(a.id)).toBeUndefined()
-    expect(fresh.size).toBe(kept.length)
-    // The ledger still works, and a later start-up does not report the same file again.
+    const copy = join(h.dir, damage.keptAs)
+    expect(readFileSync(copy, 'utf8')).toContain(victim.id) // kept for inspection
+    expect(fresh.get(victim.id)).toBeUndefined() // never trusted as approved
+    for (const a of actions.filter((a) => a !== victim)) expect(fresh.get(a.id)?.state).toBe('pending')
+    // The ledger still works, and a later start-up does not report the same damage again.
     const again = fresh.propose(draft(), 'pending')
     const onCorruptLater = vi.fn()
     expect(harness({ dir: h.dir, onCorrupt: onCorruptLater }).ledger.get(again.id)!.state).toBe('pending')
     expect(onCorruptLater).not.toHaveBeenCalled()
   })
 
-  it('valid JSON of the wrong shape loses only the damaged action, says which, and start-up goes on', () => {
+  it('a line whose checksum holds but whose record has the wrong shape loses only that action, says which, and start-up goes on', () => {
     const h = harness()
-    const actions = Array.from({ length: 40 }, () => h.ledger.propose(draft(), 'pending'))
-    const victim = actions[0]
-    const [file] = filesHolding(h.dir, victim.id)
-    const doc = JSON.parse(readFileSync(file, 'utf8'))
-    doc.actions[victim.id] = { ...doc.actions[victim.id], state: 'teleported' }
-    doc.actions['x'] = null
-    writeFileSync(file, JSON.stringify(doc), 'utf8')
-
+    const actions = Array.from({ length: 10 }, () => h.ledger.propose(draft(), 'pending'))
+    const victim = actions[3]
+    // A well-formed line (valid checksum) whose record is not an action: what a bug or an old build could leave.
+    appendToJournal(openJournal(h.dir), [{ ...victim, state: 'teleported' }, null, { id: 'x' }])
     const onCorrupt = vi.fn()
     const fresh = harness({ dir: h.dir, onCorrupt }).ledger
     expect(onCorrupt).toHaveBeenCalledTimes(1)
     const damage = onCorrupt.mock.calls[0][0] as LedgerDamage
     expect(damage.lost).toEqual(expect.arrayContaining([{ abilityTitle: victim.abilityTitle, conversationId: victim.conversationId }]))
-    expect((damage.lost as unknown[]).length).toBe(2)
     expect(existsSync(join(h.dir, damage.keptAs))).toBe(true)
-    expect(fresh.get(victim.id)).toBeUndefined()
-    for (const a of actions.slice(1)) expect(fresh.get(a.id)?.state).toBe('pending')
-    // The damaged entries are gone from the file: the next start-up is quiet.
+    // The last good state of the victim stands; nothing else changed.
+    for (const a of actions) expect(fresh.get(a.id)?.state).toBe('pending')
     const later = vi.fn()
     harness({ dir: h.dir, onCorrupt: later })
     expect(later).not.toHaveBeenCalled()
   })
 
-  it.each(['[]', '5', '"text"', 'null', '{"actions": 5}', '{"actions": []}'])('a ledger file holding %s does not stop start-up', (content) => {
+  it('a crash during compaction, at any step, loses nothing', () => {
     const h = harness()
-    const a = h.ledger.propose(draft(), 'pending')
-    const b = h.ledger.propose(draft(), 'pending')
-    const [file] = filesHolding(h.dir, a.id)
-    const sameFile = filesHolding(h.dir, b.id)[0] === file
-    writeFileSync(file, content, 'utf8')
-    const onCorrupt = vi.fn()
-    const fresh = harness({ dir: h.dir, onCorrupt }).ledger
-    expect(onCorrupt).toHaveBeenCalled()
-    expect(fresh.get(a.id)).toBeUndefined()
-    if (!sameFile) expect(fresh.get(b.id)?.state).toBe('pending')
+    const waiting = h.ledger.propose(draft(), 'pending')
+    const settled = h.ledger.propose(draft(), 'pending')
+    h.ledger.decide({ id: settled.id, hash: settled.hash, decision: 'decline', principal: 'u-ann' })
+    const snapshot = join(tempDir(), 'before')
+    copyTree(h.dir, snapshot)
+    h.reopen() // compacts: the settled action to its day's journal, the waiting one to open-<n+1>
+    const after = readdirSync(join(h.dir, 'ledger'))
+    const newOpen = after.find((f) => /^open-\d+\.jsonl$/.test(f))!
+    const closed = after.find((f) => f.startsWith('closed-'))!
+
+    // 1. Settled actions appended to their day's journal, nothing else yet.
+    const s1 = join(tempDir(), 's1')
+    copyTree(snapshot, s1)
+    copyFileSync(join(h.dir, 'ledger', closed), join(s1, 'ledger', closed))
+    // 2. ...and the next generation renamed into place, the old one not yet removed.
+    const s2 = join(tempDir(), 's2')
+    copyTree(s1, s2)
+    copyFileSync(join(h.dir, 'ledger', newOpen), join(s2, 'ledger', newOpen))
+    // 3. ...or the next generation still a temporary file.
+    const s3 = join(tempDir(), 's3')
+    copyTree(s1, s3)
+    copyFileSync(join(h.dir, 'ledger', newOpen), join(s3, 'ledger', `${newOpen}.tmp-123`))
+    for (const dir of [s1, s2, s3]) {
+      for (let restart = 0; restart < 2; restart++) {
+        const fresh = harness({ dir }).ledger
+        expect(fresh.get(waiting.id)!.state).toBe('pending')
+        expect(fresh.get(settled.id)!.state).toBe('declined')
+        expect(fresh.size).toBe(2)
+      }
+      expect(readdirSync(join(dir, 'ledger')).filter((f) => f.includes('.tmp-'))).toEqual([])
+    }
+  })
+
+  it('settled actions are dropped with their day after the retention period; actions in play never are', () => {
+    const h = harness()
+    const old = h.ledger.propose(draft(), 'pending')
+    h.ledger.decide({ id: old.id, hash: old.hash, decision: 'decline', principal: 'u-ann' })
+    const waiting = h.ledger.propose(draft(), 'pending')
+    h.reopen()
+    h.clock.now = T0 + (RETENTION_DAYS + 1) * 24 * HOUR
+    const fresh = h.reopen()
+    expect(fresh.get(old.id)).toBeUndefined()
+    expect(fresh.get(waiting.id)?.state).toBe('pending')
+    expect(filesHolding(h.dir, old.id)).toEqual([])
+  })
+
+  it('the layout of whole electron-store files is migrated on first start, nothing lost', () => {
+    const dir = tempDir()
+    const h = harness({ dir })
+    const pending = h.ledger.propose(draft(), 'pending')
+    const declined = h.ledger.propose(draft(), 'pending')
+    h.ledger.decide({ id: declined.id, hash: declined.hash, decision: 'decline', principal: 'u-ann' })
+    const records = [h.ledger.get(pending.id)!, h.ledger.get(declined.id)!]
+    // Replace everything with what the earlier layout wrote: open-<bucket>.json and closed-<day>.json.
+    rmSync(join(dir, 'ledger'), { recursive: true })
+    const stores = createNodeStoreFactory(dir)
+    stores.open({ name: 'open-a', folder: 'ledger', defaults: {} }).write({ actions: { [pending.id]: records[0] } })
+    stores.open({ name: `closed-${new Date(T0).toISOString().slice(0, 10)}`, folder: 'ledger', defaults: {} }).write({ actions: { [declined.id]: records[1] } })
+
+    const fresh = harness({ dir }).ledger
+    expect(fresh.get(pending.id)).toEqual(records[0])
+    expect(fresh.get(declined.id)).toEqual(records[1])
+    expect(readdirSync(join(dir, 'ledger')).filter((f) => f.endsWith('.json')).sort()).toEqual(['meta.json'])
+    expect(JSON.parse(readFileSync(join(dir, 'ledger', 'meta.json'), 'utf8')).format).toBe(2)
+    expect(harness({ dir }).ledger.get(declined.id)?.state).toBe('declined')
   })
 })
+
+function copyTree(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue
+    const src = join(entry.parentPath, entry.name)
+    const dest = join(to, src.slice(from.length))
+    mkdirp(dest)
+    copyFileSync(src, dest)
+  }
+}
+
+function mkdirp(file: string): void {
+  const dir = file.slice(0, file.lastIndexOf('/'))
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true })
+}
 
 describe('settled actions read on first use', () => {
   it('a decision on an action settled before a restart says it can no longer be decided', () => {
