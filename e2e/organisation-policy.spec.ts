@@ -34,7 +34,7 @@ test('the administrator denies email and limits use to one team; a waiting card 
   await ask(page, 'Email Acme Marine Outfitters about their overdue invoice')
   const pending = card(page)
   await expect(pending).toHaveAttribute('data-state', 'pending')
-  await expect(pending).toHaveAttribute('aria-label', 'Approval: Send an email')
+  await expect(pending).toHaveAttribute('aria-label', 'Needs your approval: Send an email')
   const actionId = await pending.getAttribute('data-action-id')
 
   // Ada, the administrator, is on the sign-in screen and alone sees Administration.
