@@ -71,7 +71,11 @@ export class AssistantCore {
       provider: action.provider,
       model: action.model,
       outcome,
-      detail
+      detail,
+      conversationId: action.conversationId,
+      toolCallId: action.toolCallId,
+      userName: action.userName,
+      ...(action.state === 'declined' && action.declineReason ? { reason: action.declineReason } : {})
     })
   }
 

@@ -37,7 +37,11 @@ export function reconcileAudit(ledger: ActionLedger, audit: AuditLog, clock: () 
         provider: action.provider,
         model: action.model,
         outcome: step.state,
-        detail: 'recorded at start-up: the app stopped between this change and its audit line'
+        detail: 'recorded at start-up: the app stopped between this change and its audit line',
+        conversationId: action.conversationId,
+        toolCallId: action.toolCallId,
+        userName: action.userName,
+        ...(step.state === 'declined' && action.declineReason ? { reason: action.declineReason } : {})
       })
       seen.add(`${action.id}|${step.state}`)
       added++
