@@ -3,6 +3,7 @@
 // answered for the signed-in principal only.
 import type { SettingsView } from '../shared/domain'
 import type { AbilityCatalog } from './abilities/catalog'
+import type { ActivityService } from './activity/activity-service'
 import type { AccountService } from './accounts/accounts'
 import { toView, type ActionLedger } from './actions/ledger'
 import type { Assistant } from './assistant/assistant'
@@ -26,6 +27,7 @@ export interface HandlerDeps {
   events: EventSink
   policyFor: (abilityName: string, user: SignedInUser) => PolicyDecision
   appState: () => AppState
+  activity: ActivityService
   afterSignIn: () => Promise<AppState>
 }
 
@@ -142,6 +144,18 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'providers.setConversationProfile': async ({ conversationId, profileId }) => {
       d.providers.setConversationProfile(requireUser().principal, ownConversation(conversationId), profileId)
       return { ok: true as const }
-    }
+    },
+    // Activity: always the signed-in person's own, never anyone else's.
+    'activity.list': async ({ filters, cursor }) => d.activity.page(requireUser().principal, filters, cursor ?? null),
+    'activity.verify': async () => {
+      requireUser()
+      return d.activity.verify()
+    },
+    'activity.export': async ({ filters, format }) => d.activity.export(requireUser().principal, filters, format),
+    'activity.settings': async () => d.activity.settings(requireUser().principal),
+    'activity.setPrice': async ({ providerKind, model, inputPerMillion, outputPerMillion }) =>
+      d.activity.setPrice(requireUser().principal, providerKind, model, { inputPerMillion, outputPerMillion }),
+    'activity.removePrice': async ({ providerKind, model }) => d.activity.removePrice(requireUser().principal, providerKind, model),
+    'activity.setRetentionDays': async ({ days }) => d.activity.setRetentionDays(requireUser().principal, days)
   }
 }

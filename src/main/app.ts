@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import type { AppState, SignedInUser } from '../shared/domain'
 import { AbilityCatalog } from './abilities/catalog'
 import { crmAbilities } from './abilities/crm-abilities'
+import { ActivityService } from './activity/activity-service'
+import { PriceTable, type Price } from './activity/prices'
 import { checkAccess, type AccessRule } from './access/access'
 import { AccountService } from './accounts/accounts'
 import { migrateLegacyIdentity } from './accounts/identity-migration'
@@ -40,6 +42,8 @@ export interface AppAdapters {
   accessRule?: () => AccessRule | null
   checkpoint?: AssistantDeps['checkpoint']
   sweepIntervalMs?: number
+  /** Prices the organisation's policy sets, when it sets any (they win over defaults and the user's own). */
+  organisationPrices?: () => readonly (Price & { providerKind: string; model: string })[]
 }
 
 export type CountersignApp = ReturnType<typeof createApp>
@@ -78,7 +82,11 @@ export function createApp(adapters: AppAdapters) {
     onCorrupt: (damage) => ledgerDamage.push(damage)
   })
   const conversations = new ConversationStore(adapters.dataDir, adapters.clock, (what) => onCorrupt(what))
-  const audit = new AuditLog(join(adapters.dataDir, 'audit', 'audit.jsonl'))
+  const audit = new AuditLog(join(adapters.dataDir, 'audit', 'audit.jsonl'), adapters.clock)
+  const prices = new PriceTable(adapters.stores, adapters.organisationPrices, (movedTo) =>
+    onCorrupt(`Your price table could not be read and was set aside (${movedTo}); the default prices apply until you change them.`)
+  )
+  const activity = new ActivityService({ audit, prices, conversations, clock: adapters.clock, log: (message, error) => log.error(message, error) })
   const accessRule = adapters.accessRule ?? (() => null)
   const policyFor = (abilityName: string, user: SignedInUser) => {
     const ability = catalog.get(abilityName)
@@ -117,6 +125,7 @@ export function createApp(adapters: AppAdapters) {
     events,
     clock: adapters.clock,
     checkpoint: adapters.checkpoint,
+    costOf: (principal, providerKind, model, usage) => prices.costOf(principal, providerKind, model, usage),
     log: (message, error) => log.error(message, error)
   })
 
@@ -131,6 +140,7 @@ export function createApp(adapters: AppAdapters) {
     events,
     policyFor,
     appState,
+    activity,
     afterSignIn: async () => {
       await assistant.recover()
       return appState()
@@ -146,11 +156,14 @@ export function createApp(adapters: AppAdapters) {
     conversations,
     accounts,
     audit,
+    activity,
     log,
     appState,
     async start() {
       // Every decision and execution on disk gets its audit line, even if a crash came between.
       reconcileAudit(ledger, audit, adapters.clock)
+      // Entries older than the retention period move to a dated archive file (never dropped).
+      activity.applyRetention()
       await accounts.restore()
       await assistant.recover()
       sweeper = setInterval(() => assistant.sweep(), adapters.sweepIntervalMs ?? 60_000)

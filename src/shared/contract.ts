@@ -2,6 +2,7 @@
 // runtime schema. Main's handler map, the preload's functions and the headless host's
 // browser client are all typed from these two objects.
 import { z } from 'zod'
+import { activityFiltersSchema, activityPageSchema, activitySettingsSchema, chainReportSchema, setPriceInputSchema } from './activity'
 import {
   actionViewSchema,
   appStateSchema,
@@ -140,7 +141,25 @@ export const requests = {
     output: providerViewSchema
   },
   'providers.withdrawConsent': { input: z.object({ profileId: id.optional() }).strict(), output: providerViewSchema },
-  'providers.useDemo': { input: z.object({}).strict(), output: providerViewSchema }
+  'providers.useDemo': { input: z.object({}).strict(), output: providerViewSchema },
+
+  /** The signed-in person's activity, newest first, one page at a time; totals over all that match. */
+  'activity.list': {
+    input: z.object({ filters: activityFiltersSchema, cursor: z.string().max(500).nullable().optional() }).strict(),
+    output: activityPageSchema
+  },
+  /** Checks the whole audit chain now: whether, and where, the log was edited. */
+  'activity.verify': { input: z.object({}).strict(), output: chainReportSchema },
+  /** Everything the filters match (the period on screen), as CSV or JSON Lines. */
+  'activity.export': {
+    input: z.object({ filters: activityFiltersSchema, format: z.enum(['csv', 'jsonl']) }).strict(),
+    output: z.object({ filename: z.string(), content: z.string(), mime: z.string() })
+  },
+  /** The price table in effect for this person, and how long the audit log keeps entries. */
+  'activity.settings': { input: z.object({}).strict(), output: activitySettingsSchema },
+  'activity.setPrice': { input: setPriceInputSchema, output: activitySettingsSchema },
+  'activity.removePrice': { input: z.object({ providerKind: z.string().min(1).max(100), model: z.string().min(1).max(200) }).strict(), output: activitySettingsSchema },
+  'activity.setRetentionDays': { input: z.object({ days: z.number().int().min(30).max(3650) }).strict(), output: activitySettingsSchema }
 } as const
 
 export const events = {

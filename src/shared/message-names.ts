@@ -32,7 +32,14 @@ const REQUESTS = {
   'providers.listModels': true,
   'providers.testConnection': true,
   'providers.conversationProfile': true,
-  'providers.setConversationProfile': true
+  'providers.setConversationProfile': true,
+  'activity.list': true,
+  'activity.verify': true,
+  'activity.export': true,
+  'activity.settings': true,
+  'activity.setPrice': true,
+  'activity.removePrice': true,
+  'activity.setRetentionDays': true
 } as const satisfies Record<RequestName, true>
 
 const EVENTS = {

@@ -125,11 +125,17 @@ export class AuditLog {
     return () => this.listeners.delete(listener)
   }
 
-  /** The action events in the last `bytes` of the log; `complete` when that is the whole log. */
-  readTail(bytes: number): { events: AuditEvent[]; complete: boolean } {
-    if (!existsSync(this.file)) return { events: [], complete: true }
+  /**
+   * The action events in the last `bytes` of the log; `complete` when that is the whole log, and
+   * then `archivedThrough`: the time of the newest entry moved to an archive (null when none was).
+   */
+  readTail(bytes: number): { events: AuditEvent[]; complete: boolean; archivedThrough: number | null } {
+    if (!existsSync(this.file)) return { events: [], complete: true, archivedThrough: null }
     const { text, complete } = this.tail(bytes)
-    return { events: parseLines(text).map(withoutSeq).filter(isActionEvent), complete }
+    const entries = parseLines(text).map(withoutSeq)
+    let archivedThrough: number | null = null
+    for (const e of entries) if (e.event === 'archived' && e.lastAt !== null) archivedThrough = Math.max(archivedThrough ?? e.lastAt, e.lastAt)
+    return { events: entries.filter(isActionEvent), complete, archivedThrough }
   }
 
   /** Every action event (decisions and executions), in order. */
