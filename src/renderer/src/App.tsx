@@ -4,6 +4,7 @@ import { DemoBanner, DisconnectedBanner, SessionProblemBanner } from './componen
 import { Composer } from './components/Composer'
 import { ConversationView } from './components/ConversationView'
 import { Inbox } from './components/Inbox'
+import { ActivityView } from './components/activity/ActivityView'
 import { Settings } from './components/Settings'
 import { Sidebar } from './components/Sidebar'
 import { SignInScreen } from './components/SignIn'
@@ -61,6 +62,7 @@ export function App() {
 function MainView({ app }: { app: AppState }) {
   const view = useAppSelector((s) => s.ui.view)
   if (view.kind === 'settings') return <Settings app={app} section={view.section} />
+  if (view.kind === 'activity') return <ActivityView />
   const demo = app.provider.kind === 'demo'
   if (!app.allowed) {
     return (

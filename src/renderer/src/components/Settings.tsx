@@ -6,6 +6,7 @@ import { hostOf } from '../format'
 import { useAppDispatch, useAppSelector } from '../store/hooks'
 import { loadSettings, setConfirmation, setExpiryHours, signOut, switchAccount } from '../store/thunks'
 import { ProviderSettings } from './ProviderSettings'
+import { PriceSettings } from './activity/PriceSettings'
 import { SignInForms } from './SignIn'
 
 export function Settings({ app, section }: { app: AppState; section?: 'accounts' }) {
@@ -50,6 +51,11 @@ export function Settings({ app, section }: { app: AppState; section?: 'accounts'
             <section className="settings__section">
               <h2 className="settings__title">AI provider</h2>
               <ProviderSettings provider={app.provider} />
+            </section>
+
+            <section className="settings__section">
+              <h2 className="settings__title">Prices and the audit trail</h2>
+              <PriceSettings />
             </section>
           </>
         )}

@@ -6,6 +6,7 @@ export type View =
   | { kind: 'conversation'; conversationId: string }
   | { kind: 'inbox' }
   | { kind: 'settings'; section?: 'accounts' }
+  | { kind: 'activity' }
 
 export type UiState = {
   view: View
