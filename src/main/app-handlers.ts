@@ -149,7 +149,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     'activity.list': async ({ filters, cursor }) => d.activity.page(requireUser().principal, filters, cursor ?? null),
     'activity.verify': async () => {
       requireUser()
-      return d.activity.verify()
+      return await d.activity.verify()
     },
     'activity.export': async ({ filters, format }) => d.activity.export(requireUser().principal, filters, format),
     'activity.settings': async () => d.activity.settings(requireUser().principal),

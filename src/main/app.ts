@@ -148,6 +148,7 @@ export function createApp(adapters: AppAdapters) {
   })
 
   let sweeper: NodeJS.Timeout | null = null
+  let warmer: NodeJS.Timeout | null = null
   return {
     handlers,
     events,
@@ -168,9 +169,13 @@ export function createApp(adapters: AppAdapters) {
       await assistant.recover()
       sweeper = setInterval(() => assistant.sweep(), adapters.sweepIntervalMs ?? 60_000)
       sweeper.unref()
+      // The Activity screen's index is read from the log once start-up is over, not during it.
+      warmer = setTimeout(() => activity.warm(), 1_000)
+      warmer.unref()
     },
     async stop() {
       if (sweeper) clearInterval(sweeper)
+      if (warmer) clearTimeout(warmer)
       await assistant.idle()
     }
   }

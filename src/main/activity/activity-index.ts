@@ -56,7 +56,7 @@ export class ActivityIndex {
   }
 
   /** Reads the whole log when it has not been read yet (or was rewritten since). */
-  private ensure(): void {
+  ensure(): void {
     if (this.built && this.generation === this.audit.generation) return
     this.items.clear()
     this.byPrincipal.clear()

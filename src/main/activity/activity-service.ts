@@ -1,6 +1,7 @@
 // What the Activity screen and its settings ask of main, always for one principal: a page of their
 // activity, the state of the audit chain, an export of the period on screen, the price table and
 // the retention period.
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { ActivityFilters, ActivityPage, ActivitySettingsView, ChainReportView } from '../../shared/activity'
 import type { AuditLog } from '../audit/audit-log'
 import { archiveOlderThan, type ArchiveResult } from '../audit/retention'
@@ -27,6 +28,15 @@ export class ActivityService {
     this.index = new ActivityIndex(deps.audit)
   }
 
+  /** Reads the log into the index ahead of the screen opening (after start-up), so its first page is quick. */
+  warm(): void {
+    try {
+      this.index.ensure()
+    } catch (error) {
+      this.deps.log?.('could not read the audit log for the Activity screen', error)
+    }
+  }
+
   /** A conversation's title, only for its own principal. */
   private titleOf(principal: string) {
     return (conversationId: string) => {
@@ -48,8 +58,12 @@ export class ActivityService {
       : { filename: `countersign-activity-${period}.jsonl`, content: toJsonLines(items), mime: 'application/x-ndjson' }
   }
 
-  /** The whole chain, checked now. Says where it breaks by line and entry number only. */
-  verify(): ChainReportView {
+  /**
+   * The whole chain, checked now. Says where it breaks by line and entry number only. Waits a turn
+   * first: the screen asks for its first page and the check together, and the page goes out first.
+   */
+  async verify(): Promise<ChainReportView> {
+    await nextTurn()
     const { lastHash: _h, lastSeq: _s, ...report } = this.deps.audit.verify()
     return report
   }

@@ -169,7 +169,7 @@ export class AuditLog {
 }
 
 function withoutSeq(entry: LoggedEntry): AuditEntry {
-  const { seq: _seq, ...rest } = entry
+  const { seq: _seq, prev: _prev, chain: _chain, ...rest } = entry as LoggedEntry & { prev?: string; chain?: string }
   return rest
 }
 
@@ -178,12 +178,13 @@ function parseLines(text: string): LoggedEntry[] {
   for (const line of text.split('\n')) {
     if (!line) continue
     try {
-      const raw = JSON.parse(line) as Record<string, unknown>
-      if (!raw || typeof raw !== 'object' || typeof raw.event !== 'string') continue
-      const { seq, prev: _prev, chain: _chain, ...entry } = raw
+      // The chain's own fields (prev, chain) are left on the object: deleting them would slow every
+      // later read of it, and every reader takes the fields it knows by name.
+      const entry = JSON.parse(line) as Record<string, unknown>
+      if (!entry || typeof entry !== 'object' || typeof entry.event !== 'string') continue
       // Lines written before identities were principals carry the bare CRM user id.
       if (entry.principal === undefined && entry.userId !== undefined) entry.principal = `legacy:${String(entry.userId)}`
-      out.push({ ...(entry as unknown as AuditEntry), ...(typeof seq === 'number' ? { seq } : {}) })
+      out.push(entry as unknown as LoggedEntry)
     } catch {
       // a torn line after a crash is skipped, never fatal
     }

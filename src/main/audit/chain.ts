@@ -3,15 +3,20 @@
 // previous entry's `chain`. Editing any byte of an entry changes its hash; deleting, inserting or
 // reordering entries breaks a `prev`. The check works on the exact bytes written, never on a
 // re-serialisation, so no JSON canonicalisation is involved.
-import { createHash } from 'node:crypto'
+import * as crypto from 'node:crypto'
 import type { AuditEntry } from './entries'
 
 export const GENESIS = '0'.repeat(64)
 
-const CHAINED = /^(\{"seq":(\d+),"prev":"([0-9a-f]{64})"[\s\S]*),"chain":"([0-9a-f]{64})"\}$/
+const HEX64 = /^[0-9a-f]{64}$/
+const TAIL = ',"chain":"'
+/** `,"chain":"` + 64 hex digits + `"}` */
+const TAIL_LENGTH = TAIL.length + 64 + 2
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash
 
 export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex')
+  // The one-shot form (Node 20.12+) is markedly faster for the many short lines of a check.
+  return oneShot ? oneShot('sha256', text, 'hex') : crypto.createHash('sha256').update(text).digest('hex')
 }
 
 /** The line (without newline) that records `entry` as number `seq` after the entry whose hash is `prev`. */
@@ -23,9 +28,19 @@ export function chainLine(entry: AuditEntry, seq: number, prev: string): { line:
 
 /** The chain fields of a line when it has the chained shape (its hash is not checked here). */
 export function chainFieldsOf(line: string): { seq: number; prev: string; hash: string; body: string } | null {
-  const m = CHAINED.exec(line)
-  if (!m) return null
-  return { body: `${m[1]}}`, seq: Number(m[2]), prev: m[3], hash: m[4] }
+  // {"seq":N,"prev":"<64 hex>",…,"chain":"<64 hex>"} — read by position: a regex over each long line costs more.
+  if (!line.startsWith('{"seq":') || line.length < 7 + 1 + 9 + 64 + 1 + TAIL_LENGTH || !line.endsWith('"}')) return null
+  const comma = line.indexOf(',', 7)
+  if (comma < 8 || comma > 23) return null
+  const seqText = line.slice(7, comma)
+  if (!/^\d+$/.test(seqText)) return null
+  if (!line.startsWith(',"prev":"', comma) || line[comma + 9 + 64] !== '"') return null
+  const prev = line.slice(comma + 9, comma + 9 + 64)
+  const tailAt = line.length - TAIL_LENGTH
+  if (tailAt < comma + 9 + 65 || !line.startsWith(TAIL, tailAt)) return null
+  const hash = line.slice(tailAt + TAIL.length, line.length - 2)
+  if (!HEX64.test(prev) || !HEX64.test(hash)) return null
+  return { body: `${line.slice(0, tailAt)}}`, seq: Number(seqText), prev, hash }
 }
 
 /** A line the chained format wrote (or a cut-short piece of one), as opposed to one from before the chain. */
@@ -144,9 +159,10 @@ export function verifyChain(content: Buffer): ChainReport {
       continue
     }
 
-    const at = atOf(fields.body)
+    // Read only where needed (JSON.parse of every line would double the check's cost).
+    const at = (): number | null => atOf(fields.body)
     if (sha256(fields.body) !== fields.hash) {
-      return fail({ line: number, seq: fields.seq, at, reason: 'altered' }, `Entry ${fields.seq} (line ${number}) was changed after it was written: its content no longer matches its hash.`)
+      return fail({ line: number, seq: fields.seq, at: at(), reason: 'altered' }, `Entry ${fields.seq} (line ${number}) was changed after it was written: its content no longer matches its hash.`)
     }
     if (torn) {
       let record: { event?: string; tornSha256?: string } = {}
@@ -165,18 +181,18 @@ export function verifyChain(content: Buffer): ChainReport {
       if (anchor) expected.add(anchor.hash)
       if (!expected.has(fields.prev)) {
         if (prefixBytes > 0 && !anchor) {
-          return fail({ line: number, seq: fields.seq, at, reason: 'older-part-altered' }, `The ${report.unchained} older entries before line ${number}, written before the trail was chained, were changed, removed or added to.`)
+          return fail({ line: number, seq: fields.seq, at: at(), reason: 'older-part-altered' }, `The ${report.unchained} older entries before line ${number}, written before the trail was chained, were changed, removed or added to.`)
         }
-        return fail({ line: number, seq: fields.seq, at, reason: 'missing-before' }, `Entries before entry ${fields.seq} (line ${number}) are missing: it names a predecessor that is not there.`)
+        return fail({ line: number, seq: fields.seq, at: at(), reason: 'missing-before' }, `Entries before entry ${fields.seq} (line ${number}) are missing: it names a predecessor that is not there.`)
       }
       if (anchor && fields.prev === anchor.hash && fields.prev !== GENESIS) report.continuesFrom = anchor
-      report.chainedSince = at
+      report.chainedSince = at()
     } else {
       if (fields.prev !== prev) {
-        return fail({ line: number, seq: fields.seq, at, reason: 'missing-before' }, `The trail is broken just before entry ${fields.seq} (line ${number}): the entry before it was removed, replaced or moved.`)
+        return fail({ line: number, seq: fields.seq, at: at(), reason: 'missing-before' }, `The trail is broken just before entry ${fields.seq} (line ${number}): the entry before it was removed, replaced or moved.`)
       }
       if (seq !== null && fields.seq !== seq + 1) {
-        return fail({ line: number, seq: fields.seq, at, reason: 'out-of-order' }, `Entry ${fields.seq} (line ${number}) is out of order: entry ${seq + 1} was expected.`)
+        return fail({ line: number, seq: fields.seq, at: at(), reason: 'out-of-order' }, `Entry ${fields.seq} (line ${number}) is out of order: entry ${seq + 1} was expected.`)
       }
     }
     report.entries++

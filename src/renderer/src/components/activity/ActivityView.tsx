@@ -65,7 +65,7 @@ export function ActivityView() {
     void load(null)
   }, [load])
 
-  // The chain is checked each time the screen opens, beside (not before) the first page.
+  // The chain is checked each time the screen opens, after (never before) the first page is asked for.
   useEffect(() => {
     dispatch(verifyTrail())
       .unwrap()
