@@ -174,7 +174,7 @@ try {
     `- Chain check of the whole log (runs beside the first page, not before it): ${ms(host.verifyMs)}${host.verified ? '' : ' — FAILED TO VERIFY'}.`,
     `- Export of the last 30 days as CSV: ${ms(host.exportMs)} (${(host.exportBytes / 1024).toFixed(0)} KiB).`,
     '',
-    '## In Chromium (headless host, fresh host each time so the index is cold)',
+    '## In Chromium (headless host, a fresh host for each run)',
     '',
     browser.note
       ? `- ${browser.note}`
