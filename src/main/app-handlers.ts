@@ -3,6 +3,7 @@
 // answered for the signed-in principal only.
 import type { SettingsView } from '../shared/domain'
 import type { AbilityCatalog } from './abilities/catalog'
+import type { ActivityService } from './activity/activity-service'
 import type { AccountService } from './accounts/accounts'
 import { queryInbox } from './actions/inbox-query'
 import { toView, type ActionLedger } from './actions/ledger'
@@ -33,6 +34,7 @@ export interface HandlerDeps {
   appState: () => AppState
   /** Opens a checked https address in the user's browser (Electron); absent in the headless host. */
   openExternal?: (url: string) => Promise<void>
+  activity: ActivityService
   afterSignIn: () => Promise<AppState>
 }
 
@@ -201,7 +203,19 @@ export function createHandlers(d: HandlerDeps): Handlers {
       return { ok: true as const }
     },
     'admin.getPolicy': async () => d.organisation.adminView(),
-    'admin.savePolicy': async ({ policy }) => d.organisation.save(policy)
+    'admin.savePolicy': async ({ policy }) => d.organisation.save(policy),
+    // Activity: always the signed-in person's own, never anyone else's.
+    'activity.list': async ({ filters, cursor }) => d.activity.page(requireUser().principal, filters, cursor ?? null),
+    'activity.verify': async () => {
+      requireUser()
+      return await d.activity.verify()
+    },
+    'activity.export': async ({ filters, format }) => d.activity.export(requireUser().principal, filters, format),
+    'activity.settings': async () => d.activity.settings(requireUser().principal),
+    'activity.setPrice': async ({ providerKind, model, inputPerMillion, outputPerMillion }) =>
+      d.activity.setPrice(requireUser().principal, providerKind, model, { inputPerMillion, outputPerMillion }),
+    'activity.removePrice': async ({ providerKind, model }) => d.activity.removePrice(requireUser().principal, providerKind, model),
+    'activity.setRetentionDays': async ({ days }) => d.activity.setRetentionDays(requireUser().principal, days)
   }
 }
 

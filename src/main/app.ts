@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import type { AppState, SignedInUser } from '../shared/domain'
 import { AbilityCatalog } from './abilities/catalog'
 import { crmAbilities } from './abilities/crm-abilities'
+import { ActivityService } from './activity/activity-service'
+import { PriceTable, type Price } from './activity/prices'
 import { allOf, checkAccess, type AccessRule } from './access/access'
 import { AccountService } from './accounts/accounts'
 import { migrateLegacyIdentity } from './accounts/identity-migration'
@@ -45,6 +47,8 @@ export interface AppAdapters {
   sweepIntervalMs?: number
   /** Opens a checked https link in the system browser (Electron). Absent in the headless host. */
   openExternal?: (url: string) => Promise<void>
+  /** Prices the organisation's policy sets, when it sets any (they win over defaults and the user's own). */
+  organisationPrices?: () => readonly (Price & { providerKind: string; model: string })[]
 }
 
 export type CountersignApp = ReturnType<typeof createApp>
@@ -94,7 +98,11 @@ export function createApp(adapters: AppAdapters) {
     onCorrupt: (damage) => ledgerDamage.push(damage)
   })
   const conversations = new ConversationStore(adapters.dataDir, adapters.clock, (what) => onCorrupt(what))
-  const audit = new AuditLog(join(adapters.dataDir, 'audit', 'audit.jsonl'))
+  const audit = new AuditLog(join(adapters.dataDir, 'audit', 'audit.jsonl'), adapters.clock)
+  const prices = new PriceTable(adapters.stores, adapters.organisationPrices, (movedTo) =>
+    onCorrupt(`Your price table could not be read and was set aside (${movedTo}); the default prices apply until you change them.`)
+  )
+  const activity = new ActivityService({ audit, prices, conversations, clock: adapters.clock, log: (message, error) => log.error(message, error) })
   const accessRule = () => allOf([organisation.current().access, adapters.accessRule?.()])
   const policyFor = (abilityName: string, user: SignedInUser) => {
     const ability = catalog.get(abilityName)
@@ -137,6 +145,7 @@ export function createApp(adapters: AppAdapters) {
     events,
     clock: adapters.clock,
     checkpoint: adapters.checkpoint,
+    costOf: (principal, providerKind, model, usage) => prices.costOf(principal, providerKind, model, usage),
     log: (message, error) => log.error(message, error)
   })
 
@@ -153,6 +162,7 @@ export function createApp(adapters: AppAdapters) {
     policyFor,
     appState,
     openExternal: adapters.openExternal,
+    activity,
     afterSignIn: async () => {
       await organisation.refreshCrm()
       await assistant.recover()
@@ -161,6 +171,7 @@ export function createApp(adapters: AppAdapters) {
   })
 
   let sweeper: NodeJS.Timeout | null = null
+  let warmer: NodeJS.Timeout | null = null
   return {
     handlers,
     events,
@@ -169,20 +180,27 @@ export function createApp(adapters: AppAdapters) {
     conversations,
     accounts,
     audit,
+    activity,
     log,
     appState,
     async start() {
       // Every decision and execution on disk gets its audit line, even if a crash came between.
       reconcileAudit(ledger, audit, adapters.clock)
+      // Entries older than the retention period move to a dated archive file (never dropped).
+      activity.applyRetention()
       await accounts.restore()
       await organisation.start()
       await assistant.recover()
       sweeper = setInterval(() => assistant.sweep(), adapters.sweepIntervalMs ?? 60_000)
       sweeper.unref()
+      // The Activity screen's index is read from the log once start-up is over, not during it.
+      warmer = setTimeout(() => activity.warm(), 1_000)
+      warmer.unref()
     },
     async stop() {
       if (sweeper) clearInterval(sweeper)
       organisation.stop()
+      if (warmer) clearTimeout(warmer)
       await assistant.idle()
       conversations.flush()
     }

@@ -2,6 +2,7 @@
 // runtime schema. Main's handler map, the preload's functions and the headless host's
 // browser client are all typed from these two objects.
 import { z } from 'zod'
+import { activityFiltersSchema, activityPageSchema, activitySettingsSchema, chainReportSchema, setPriceInputSchema } from './activity'
 import {
   actionViewSchema,
   appStateSchema,
@@ -178,7 +179,25 @@ export const requests = {
 
   /** The organisation policy stored in the CRM, for its administrators (the CRM refuses others). */
   'admin.getPolicy': { input: z.object({}).strict(), output: adminPolicyViewSchema },
-  'admin.savePolicy': { input: z.object({ policy: orgPolicySchema }).strict(), output: adminPolicyViewSchema }
+  'admin.savePolicy': { input: z.object({ policy: orgPolicySchema }).strict(), output: adminPolicyViewSchema },
+
+  /** The signed-in person's activity, newest first, one page at a time; totals over all that match. */
+  'activity.list': {
+    input: z.object({ filters: activityFiltersSchema, cursor: z.string().max(500).nullable().optional() }).strict(),
+    output: activityPageSchema
+  },
+  /** Checks the whole audit chain now: whether, and where, the log was edited. */
+  'activity.verify': { input: z.object({}).strict(), output: chainReportSchema },
+  /** Everything the filters match (the period on screen), as CSV or JSON Lines. */
+  'activity.export': {
+    input: z.object({ filters: activityFiltersSchema, format: z.enum(['csv', 'jsonl']) }).strict(),
+    output: z.object({ filename: z.string(), content: z.string(), mime: z.string() })
+  },
+  /** The price table in effect for this person, and how long the audit log keeps entries. */
+  'activity.settings': { input: z.object({}).strict(), output: activitySettingsSchema },
+  'activity.setPrice': { input: setPriceInputSchema, output: activitySettingsSchema },
+  'activity.removePrice': { input: z.object({ providerKind: z.string().min(1).max(100), model: z.string().min(1).max(200) }).strict(), output: activitySettingsSchema },
+  'activity.setRetentionDays': { input: z.object({ days: z.number().int().min(30).max(3650) }).strict(), output: activitySettingsSchema }
 } as const
 
 export const events = {

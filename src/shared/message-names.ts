@@ -40,7 +40,14 @@ const REQUESTS = {
   'providers.conversationProfile': true,
   'providers.setConversationProfile': true,
   'admin.getPolicy': true,
-  'admin.savePolicy': true
+  'admin.savePolicy': true,
+  'activity.list': true,
+  'activity.verify': true,
+  'activity.export': true,
+  'activity.settings': true,
+  'activity.setPrice': true,
+  'activity.removePrice': true,
+  'activity.setRetentionDays': true
 } as const satisfies Record<RequestName, true>
 
 const EVENTS = {

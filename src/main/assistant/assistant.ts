@@ -70,6 +70,7 @@ export class Assistant {
         c.status = 'running'
       })
       this.updates.pushEntry(updated, entry)
+      this.core.activity({ at: entry.at, event: 'request', principal: user.principal, conversationId, requestId: entry.id, text })
       this.updates.emitSummary(conversationId)
       this.core.spawn(this.loop.run(conversationId, user))
     })

@@ -6,6 +6,7 @@ import type { AccessRule } from '../access/access'
 import type { AccountService } from '../accounts/accounts'
 import type { ActionLedger, ActionRecord } from '../actions/ledger'
 import type { AuditEvent, AuditLog } from '../audit/audit-log'
+import type { ActivityEvent } from '../audit/entries'
 import type { ConversationStore } from '../conversations/store'
 import type { EventSink } from '../ipc/events'
 import type { Notifier } from '../notify/types'
@@ -28,6 +29,8 @@ export interface AssistantDeps {
   notifier: Notifier
   events: EventSink
   clock: () => number
+  /** US dollars for a step's tokens, or undefined when the model has no price (then only tokens are shown). */
+  costOf?: (principal: string, providerKind: string, model: string, usage: { inputTokens: number; outputTokens: number } | undefined) => number | undefined
   /** Fault-injection points for the crash tests; a no-op in the app. */
   checkpoint?: (name: Checkpoint) => Promise<void>
   /** Where unexpected errors go: a local log, never the user's screen. */
@@ -71,8 +74,22 @@ export class AssistantCore {
       provider: action.provider,
       model: action.model,
       outcome,
-      detail
+      detail,
+      conversationId: action.conversationId,
+      toolCallId: action.toolCallId,
+      userName: action.userName,
+      ...(action.state === 'declined' && action.declineReason ? { reason: action.declineReason } : {})
     })
+  }
+
+  /** The activity trail: what was asked, each model step, each tool call. It is part of the audit log. */
+  activity(event: ActivityEvent): void {
+    try {
+      this.deps.audit.append(event)
+    } catch (error) {
+      // The trail must not stop the assistant; the failure goes to the local log.
+      this.log('could not write the activity trail', error)
+    }
   }
 
   /** The badge counts what waits for the person signed in now, nobody else's. */

@@ -3,12 +3,15 @@
 // ledger and the conversation's open step), never a promise held here.
 import { randomUUID } from 'node:crypto'
 import { streamText, tool, type ModelMessage, type ToolSet } from 'ai'
-import type { Entry, SignedInUser } from '../../shared/domain'
+import type { Entry, SignedInUser, TokenUsage } from '../../shared/domain'
 import { checkAccess } from '../access/access'
+import { requestIdOf } from '../activity/request-id'
+import type { StepEvent } from '../audit/entries'
 import type { CrmSession } from '../crm/types'
 import { AssistantError, ProviderNotReadyError } from '../errors'
 import { describeProviderError, isInterruptedFinish, StreamInterruptedError } from '../providers/errors'
 import type { ResolvedModel } from '../providers/types'
+import { tokenUsageOf } from '../providers/usage'
 import { upsertEntry } from '../conversations/store'
 import type { AssistantCore } from './core'
 import type { ConversationUpdates } from './conversation-updates'
@@ -34,9 +37,11 @@ export class ModelLoop {
   async run(conversationId: string, user: SignedInUser): Promise<void> {
     const controller = new AbortController()
     this.core.running.set(conversationId, controller)
+    // Tokens of steps that showed no text (only tool calls) go onto the next answer shown.
+    const carry: { usage?: TokenUsage } = {}
     try {
       for (let step = 0; step < MAX_STEPS; step++) {
-        const outcome = await this.step(conversationId, user, controller.signal)
+        const outcome = await this.step(conversationId, user, controller.signal, carry)
         if (outcome !== 'continue') return
       }
       this.updates.addNotice(conversationId, `Stopped after ${MAX_STEPS} steps without a final answer. Ask again to continue.`, false)
@@ -47,7 +52,7 @@ export class ModelLoop {
   }
 
   /** One call to the model and the handling of its tool calls. */
-  private async step(conversationId: string, user: SignedInUser, signal: AbortSignal): Promise<'continue' | 'done'> {
+  private async step(conversationId: string, user: SignedInUser, signal: AbortSignal, carry: { usage?: TokenUsage }): Promise<'continue' | 'done'> {
     let resolved: ResolvedModel
     let session: CrmSession
     try {
@@ -68,11 +73,13 @@ export class ModelLoop {
     const entryId = randomUUID()
     let text = ''
     let lastPush = 0
+    let usage: TokenUsage | undefined
     const pushText = (streaming: boolean, force = false) => {
       const now = Date.now()
       if (!force && now - lastPush < STREAM_PUSH_MS) return
       lastPush = now
-      const entry: Entry = { kind: 'assistant', id: entryId, at: this.deps.clock(), text, streaming }
+      const shown = streaming ? undefined : addUsage(carry.usage, usage)
+      const entry: Entry = { kind: 'assistant', id: entryId, at: this.deps.clock(), text, streaming, ...(shown ? { usage: shown } : {}) }
       const updated = this.deps.conversations.updateInMemory(conversationId, (c) => upsertEntry(c, entry))
       this.updates.pushEntry(updated, entry)
     }
@@ -107,6 +114,7 @@ export class ModelLoop {
           streamError = part.error
         } else if (part.type === 'finish') {
           finishReason = part.finishReason
+          usage = tokenUsageOf(part.totalUsage)
           // A stream cut mid-answer does not always raise: some providers just stop.
           interrupted = isInterruptedFinish(part.finishReason, part.rawFinishReason)
         }
@@ -116,7 +124,29 @@ export class ModelLoop {
       failure = error
     }
 
+    // One line per call to the model in the activity trail: which model, its tokens and cost, how it ended.
+    const recordStep = (outcome: StepEvent['outcome'], extra: { answer?: string; detail?: string } = {}) =>
+      this.core.activity({
+        at: this.deps.clock(),
+        event: 'step',
+        principal: user.principal,
+        conversationId,
+        requestId: requestIdOf(conversation),
+        providerKind: resolved.provider,
+        provider: resolved.providerName,
+        model: resolved.modelId,
+        ...(usage ? { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } : {}),
+        ...(() => {
+          const cost = this.deps.costOf?.(user.principal, resolved.provider, resolved.modelId, usage)
+          return cost === undefined ? {} : { costUsd: cost }
+        })(),
+        outcome,
+        ...(extra.answer ? { answer: extra.answer } : {}),
+        ...(extra.detail ? { detail: extra.detail } : {})
+      })
+
     if (signal.aborted) {
+      recordStep('stopped', { answer: text || undefined })
       // The partial answer stays on screen, but the model is not told it said it: the user may
       // keep it (conversations.keepStopped), otherwise the history goes on from their message.
       const entry: Entry = { kind: 'assistant', id: entryId, at: this.deps.clock(), text: text ? `${text}\n\n*(stopped)*` : '*(stopped)*', streaming: false, stopped: text ? 'unused' : undefined }
@@ -135,6 +165,7 @@ export class ModelLoop {
       // The error part says what went wrong; a later "no output" from the SDK only echoes it.
       const cause = streamError ?? failure ?? new StreamInterruptedError()
       const described = describeProviderError(cause, { providerName: resolved.providerName, modelId: resolved.modelId })
+      recordStep('failed', { detail: described.message })
       // Nothing from a failed step enters the history: retry asks the model again from the same point.
       this.updates.update(conversationId, (c) => {
         c.entries = c.entries.filter((e) => e.id !== entryId)
@@ -150,7 +181,13 @@ export class ModelLoop {
     // Keep the model's own messages (they carry provider metadata a continuation needs); results
     // are ours: the SDK's error results for invalid calls are replaced by our clearer ones.
     const assistantMessages = responseMessages.filter((m) => m.role === 'assistant')
-    if (text) pushText(false, true)
+    recordStep(calls.length > 0 ? 'tools' : 'answered', { answer: text || undefined })
+    if (text) {
+      pushText(false, true)
+      carry.usage = undefined
+    } else {
+      carry.usage = addUsage(carry.usage, usage)
+    }
     this.updates.update(conversationId, (c) => {
       c.messages.push(...assistantMessages)
       if (!text) c.entries = c.entries.filter((e) => e.id !== entryId)
@@ -181,4 +218,10 @@ export class ModelLoop {
     }
     return tools
   }
+}
+
+function addUsage(a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined {
+  if (!a) return b
+  if (!b) return a
+  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens }
 }

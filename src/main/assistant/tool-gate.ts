@@ -3,6 +3,8 @@
 // Nothing reaches a card without passing the input's schema and the safe-text check first.
 import type { Entry, SignedInUser } from '../../shared/domain'
 import type { AbilityContext } from '../abilities/types'
+import { recordsOfCard, recordsOfRead } from '../activity/records'
+import { requestIdOf } from '../activity/request-id'
 import { findUnsafeText } from '../abilities/safe-text'
 import type { CrmSession } from '../crm/types'
 import type { ActionRunner } from './action-runner'
@@ -51,8 +53,19 @@ export class ToolGate {
     }
     this.updates.putEntry(conversationId, entry)
 
+    const trail = {
+      at: this.deps.clock(),
+      event: 'tool' as const,
+      principal: user.principal,
+      conversationId,
+      requestId: requestIdOf(this.deps.conversations.get(conversationId)!),
+      toolCallId: call.toolCallId,
+      ability: call.toolName,
+      effect: ability?.effect ?? null
+    }
     const refuse = (message: string) => {
       this.updates.recordResult(conversationId, call.toolCallId, { type: 'error-text', value: message }, 'error', message, { thenRunning: false })
+      this.core.activity({ ...trail, outcome: 'refused', records: [], detail: message })
     }
 
     if (!ability) return refuse(`There is no tool named "${call.toolName}". Nothing was done. Use one of: ${this.deps.catalog.list().map((a) => a.name).join(', ')}.`)
@@ -73,6 +86,8 @@ export class ToolGate {
       try {
         const { data, summary } = await ability.run(ctx, parsed.data)
         this.updates.recordResult(conversationId, call.toolCallId, { type: 'json', value: toJsonValue(data) }, 'done', summary, { thenRunning: false })
+        const { records, more } = recordsOfRead(ability.name, data)
+        this.core.activity({ ...trail, outcome: 'returned', records, ...(more ? { moreRecords: more } : {}), summary })
       } catch (e) {
         refuse(crmMessage(e, this.core))
       }
@@ -102,6 +117,7 @@ export class ToolGate {
     )
     await this.deps.checkpoint?.('proposal-on-disk')
     this.core.audit(action, 'proposed', `${action.state}: ${policy.reason}`)
+    this.core.activity({ ...trail, outcome: 'proposed', records: recordsOfCard(action.card), summary: action.card.summary, actionId: action.id })
     this.updates.putEntry(conversationId, { ...entry, status: action.state === 'pending' ? 'waiting' : 'running', actionId: action.id })
     if (action.state === 'pending') {
       this.deps.notifier.actionWaiting({ actionId: action.id, conversationId, title: `Approval needed: ${ability.title}`, body: proposal.card.summary })

@@ -1,62 +1,93 @@
 // Append-only audit trail: every decision and execution, who, when, what (hash), provider and
-// model, outcome. One JSON object per line, fsync'd, in the user's data folder. Never secrets.
+// model, outcome, and what the assistant was asked and did for each request. One JSON object per
+// line, fsync'd, in the user's data folder, each line chained to the one before it (chain.ts), so
+// an edit is detectable. Never secrets.
 import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { ActionState } from '../../shared/domain'
+import { chainFieldsOf, chainLine, GENESIS, sha256, verifyChain, type ChainReport } from './chain'
+import { isActionEvent, type AuditEntry, type AuditEvent, type LoggedEntry } from './entries'
 
-export interface AuditEvent {
-  at: number
-  event: 'proposed' | 'decided' | 'executed' | 'reconciled' | 'settled' | 'expired' | 'superseded' | 'cancelled' | 'refused' | 'recovered'
-  actionId: string
-  ability: string
-  hash: string
-  /** Who: principalKey() of the person the action belongs to. */
-  principal: string
-  /** The state the action reached with this event, so start-up can find a transition with no line. */
-  state?: ActionState
-  provider: string
-  model: string
-  outcome: string
-  detail?: string
-}
+export type { AuditEvent } from './entries'
+
+const HEAD_TAIL_BYTES = 256 * 1024
 
 export class AuditLog {
-  constructor(private readonly file: string) {
+  private lastHash = GENESIS
+  private nextSeq = 1
+  private readonly listeners = new Set<(entry: LoggedEntry) => void>()
+  /** Goes up when the file is rewritten (archiving), so readers that follow appends start over. */
+  generation = 0
+
+  constructor(
+    readonly file: string,
+    private readonly clock: () => number = Date.now
+  ) {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
-    this.endTornLine()
+    const torn = this.endTornLine()
+    this.findHead(torn)
   }
 
   /** A crash mid-append leaves a line without its newline; close it so the next event stands alone. */
-  private endTornLine(): void {
-    if (!existsSync(this.file)) return
+  private endTornLine(): boolean {
+    if (!existsSync(this.file)) return false
     const fd = openSync(this.file, 'r+')
     try {
       const size = fstatSync(fd).size
-      if (size === 0) return
+      if (size === 0) return false
       const last = Buffer.alloc(1)
       readSync(fd, last, 0, 1, size - 1)
       if (last[0] !== 0x0a) {
         writeSync(fd, '\n', size)
         fsyncSync(fd)
+        return true
       }
+      return false
     } finally {
       closeSync(fd)
     }
   }
 
-  append(event: AuditEvent): void {
-    const fd = openSync(this.file, 'a', 0o600)
-    try {
-      appendFileSync(fd, JSON.stringify(event) + '\n')
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
+  /**
+   * Where the chain goes on: after the last chained entry. A log from before the chain is one block
+   * the first chained entry names by its SHA-256; a torn chained line (a crash mid-append) is set
+   * aside with a record of its exact bytes, so a check can tell it from an edit.
+   */
+  private findHead(tornJustNow: boolean): void {
+    if (!existsSync(this.file)) return
+    let { text, complete } = this.tail(HEAD_TAIL_BYTES)
+    let lines = text.split('\n').slice(0, -1)
+    let lastChained = lines.findLastIndex((l) => chainFieldsOf(l) !== null)
+    if (lastChained < 0 && !complete) {
+      text = readFileSync(this.file, 'utf8')
+      complete = true
+      lines = text.split('\n').slice(0, -1)
+      lastChained = lines.findLastIndex((l) => chainFieldsOf(l) !== null)
+    }
+    const tornLine = tornJustNow ? lines.at(-1) : undefined
+    const tornChained = tornLine !== undefined && (tornLine.startsWith('{"seq":') || tornLine.includes(',"chain":"')) && chainFieldsOf(tornLine) === null
+    if (lastChained >= 0) {
+      const head = chainFieldsOf(lines[lastChained])!
+      this.lastHash = head.hash
+      this.nextSeq = head.seq + 1
+    } else {
+      // No chained entry yet: everything before (older entries, a torn first line excluded) is one block.
+      const bytes = readFileSync(this.file)
+      const prefix = tornChained ? bytes.subarray(0, bytes.length - Buffer.byteLength(tornLine!) - 1) : bytes
+      this.lastHash = prefix.length > 0 ? sha256(prefix) : GENESIS
+    }
+    if (tornChained) {
+      this.append({
+        at: this.clock(),
+        event: 'set-aside',
+        principal: '',
+        detail: 'a line cut short when the app stopped mid-write; kept as it was and left out of the trail',
+        tornSha256: sha256(tornLine!),
+        tornBytes: Buffer.byteLength(tornLine!)
+      })
     }
   }
 
-  /** The last `bytes` of the log, parsed; `complete` when that is the whole log. */
-  readTail(bytes: number): { events: AuditEvent[]; complete: boolean } {
-    if (!existsSync(this.file)) return { events: [], complete: true }
+  private tail(bytes: number): { text: string; complete: boolean } {
     const fd = openSync(this.file, 'r')
     try {
       const size = fstatSync(fd).size
@@ -65,30 +96,98 @@ export class AuditLog {
       readSync(fd, buffer, 0, buffer.length, start)
       let text = buffer.toString('utf8')
       if (start > 0) text = text.slice(text.indexOf('\n') + 1) // the first line may be cut
-      return { events: parseLines(text), complete: start === 0 }
+      return { text, complete: start === 0 }
     } finally {
       closeSync(fd)
     }
   }
 
+  append(entry: AuditEntry): LoggedEntry {
+    const seq = this.nextSeq
+    const { line, hash } = chainLine(entry, seq, this.lastHash)
+    const fd = openSync(this.file, 'a', 0o600)
+    try {
+      appendFileSync(fd, line + '\n')
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    this.lastHash = hash
+    this.nextSeq = seq + 1
+    const logged: LoggedEntry = { ...entry, seq }
+    for (const listener of this.listeners) listener(logged)
+    return logged
+  }
+
+  /** Called with every entry appended from now on (the Activity index keeps itself current). */
+  onAppend(listener: (entry: LoggedEntry) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /**
+   * The action events in the last `bytes` of the log; `complete` when that is the whole log, and
+   * then `archivedThrough`: the time of the newest entry moved to an archive (null when none was).
+   */
+  readTail(bytes: number): { events: AuditEvent[]; complete: boolean; archivedThrough: number | null } {
+    if (!existsSync(this.file)) return { events: [], complete: true, archivedThrough: null }
+    const { text, complete } = this.tail(bytes)
+    const entries = parseLines(text).map(withoutSeq)
+    let archivedThrough: number | null = null
+    for (const e of entries) if (e.event === 'archived' && e.lastAt !== null) archivedThrough = Math.max(archivedThrough ?? e.lastAt, e.lastAt)
+    return { events: entries.filter(isActionEvent), complete, archivedThrough }
+  }
+
+  /** Every action event (decisions and executions), in order. */
   read(): AuditEvent[] {
+    return this.readAll().map(withoutSeq).filter(isActionEvent)
+  }
+
+  /** Every readable entry of every kind, in order, with its line number and place in the chain. */
+  readAll(): LoggedEntry[] {
     if (!existsSync(this.file)) return []
     return parseLines(readFileSync(this.file, 'utf8'))
   }
+
+  /** Checks the whole chain (chain.ts): whether, and where, the file was edited. */
+  verify(): ChainReport {
+    return verifyChain(existsSync(this.file) ? readFileSync(this.file) : Buffer.alloc(0))
+  }
+
+  /** After the file was rewritten (archiving): where the chain goes on. */
+  reopen(): void {
+    this.generation++
+    this.lastHash = GENESIS
+    this.nextSeq = 1
+    this.findHead(false)
+  }
+
+  /** The hash the next entry will name as its predecessor, and its number. */
+  head(): { hash: string; nextSeq: number } {
+    return { hash: this.lastHash, nextSeq: this.nextSeq }
+  }
 }
 
-function parseLines(text: string): AuditEvent[] {
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .flatMap((line) => {
-      try {
-        const event = JSON.parse(line) as AuditEvent & { userId?: string }
-        // Lines written before identities were principals carry the bare CRM user id.
-        if (event && typeof event === 'object' && event.principal === undefined && event.userId !== undefined) event.principal = `legacy:${event.userId}`
-        return [event as AuditEvent]
-      } catch {
-        return [] // a torn last line after a crash is skipped, never fatal
-      }
-    })
+function withoutSeq(entry: LoggedEntry): AuditEntry {
+  const { seq: _seq, prev: _prev, chain: _chain, ...rest } = entry as LoggedEntry & { prev?: string; chain?: string }
+  return rest
+}
+
+function parseLines(text: string): LoggedEntry[] {
+  const out: LoggedEntry[] = []
+  for (const line of text.split('\n')) {
+    if (!line) continue
+    try {
+      // The chain's own fields (prev, chain) are left on the object: deleting them would slow every
+      // later read of it, and every reader takes the fields it knows by name.
+      const entry = JSON.parse(line) as Record<string, unknown>
+      if (!entry || typeof entry !== 'object' || typeof entry.event !== 'string') continue
+      // Lines written before identities were principals carry the bare CRM user id.
+      if (entry.principal === undefined && entry.userId !== undefined) entry.principal = `legacy:${String(entry.userId)}`
+      out.push(entry as unknown as LoggedEntry)
+    } catch {
+      // a torn line after a crash is skipped, never fatal
+    }
+  }
+  return out
 }

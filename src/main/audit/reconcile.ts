@@ -16,11 +16,12 @@ const AUDITED: ReadonlySet<ActionState> = new Set(['pending', 'approved', 'decli
 const TAIL_BYTES = 1_000_000
 
 export function reconcileAudit(ledger: ActionLedger, audit: AuditLog, clock: () => number): number {
-  const { events, complete } = audit.readTail(TAIL_BYTES)
+  const { events, complete, archivedThrough } = audit.readTail(TAIL_BYTES)
   const seen = new Set(events.map((e) => `${e.actionId}|${e.state ?? ''}`))
   const legacy = new Set(events.filter((e) => !e.state).map((e) => e.actionId))
-  // With only the tail read, transitions older than its first line were logged before it.
-  const since = complete ? -Infinity : (events[0]?.at ?? clock())
+  // With only the tail read, transitions older than its first line were logged before it; with the
+  // whole log read, those up to the newest archived entry were logged and then archived.
+  const since = complete ? (archivedThrough === null ? -Infinity : archivedThrough + 1) : (events[0]?.at ?? clock())
   let added = 0
   for (const action of ledger.all()) {
     if (legacy.has(action.id)) continue // logged before lines carried their state
@@ -37,7 +38,11 @@ export function reconcileAudit(ledger: ActionLedger, audit: AuditLog, clock: () 
         provider: action.provider,
         model: action.model,
         outcome: step.state,
-        detail: 'recorded at start-up: the app stopped between this change and its audit line'
+        detail: 'recorded at start-up: the app stopped between this change and its audit line',
+        conversationId: action.conversationId,
+        toolCallId: action.toolCallId,
+        userName: action.userName,
+        ...(step.state === 'declined' && action.declineReason ? { reason: action.declineReason } : {})
       })
       seen.add(`${action.id}|${step.state}`)
       added++

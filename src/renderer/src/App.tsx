@@ -9,6 +9,7 @@ import { ConversationView } from './components/ConversationView'
 import { Inbox } from './components/Inbox'
 import { LiveAnnouncer } from './components/LiveAnnouncer'
 import { ShortcutsSheet } from './components/ShortcutsSheet'
+import { ActivityView } from './components/activity/ActivityView'
 import { Settings } from './components/Settings'
 import { Sidebar } from './components/Sidebar'
 import { SignInScreen } from './components/SignIn'
@@ -89,6 +90,7 @@ function MainView({ app }: { app: AppState }) {
   const view = useAppSelector((s) => s.ui.view)
   if (view.kind === 'settings') return <Settings app={app} section={view.section} />
   if (view.kind === 'administration' && app.organisation?.administrator) return <Administration />
+  if (view.kind === 'activity') return <ActivityView />
   const demo = app.provider.kind === 'demo'
   if (!app.allowed) {
     return (

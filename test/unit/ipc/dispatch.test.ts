@@ -57,7 +57,14 @@ const VALID: { [K in RequestName]: RequestInput<K> } = {
   'providers.conversationProfile': { conversationId: 'c1' },
   'providers.setConversationProfile': { conversationId: 'c1', profileId: 'p1' },
   'admin.getPolicy': {},
-  'admin.savePolicy': { policy: { abilities: { send_message: { confirmation: 'deny' } } } }
+  'admin.savePolicy': { policy: { abilities: { send_message: { confirmation: 'deny' } } } },
+  'activity.list': { filters: { outcome: 'declined', text: 'acme' }, cursor: '1700000000000:r1' },
+  'activity.verify': {},
+  'activity.export': { filters: {}, format: 'csv' },
+  'activity.settings': {},
+  'activity.setPrice': { providerKind: 'openai', model: 'gpt-5.4-mini', inputPerMillion: 1, outputPerMillion: 2 },
+  'activity.removePrice': { providerKind: 'openai', model: 'gpt-5.4-mini' },
+  'activity.setRetentionDays': { days: 365 }
 }
 
 /** A value of a different JSON type than `value`. */

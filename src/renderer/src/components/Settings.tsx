@@ -8,6 +8,7 @@ import { useAppDispatch, useAppSelector } from '../store/hooks'
 import { loadSettings, setConfirmation, setExpiryHours, signOut, switchAccount } from '../store/thunks'
 import { AppearanceSettings } from './AppearanceSettings'
 import { ProviderSettings } from './ProviderSettings'
+import { PriceSettings } from './activity/PriceSettings'
 import { SignInForms } from './SignIn'
 
 export function Settings({ app, section }: { app: AppState; section?: 'accounts' }) {
@@ -60,6 +61,10 @@ export function Settings({ app, section }: { app: AppState; section?: 'accounts'
             </section>
 
             {settings.view?.organisation && <OrganisationSources organisation={settings.view.organisation} />}
+            <section className="settings__section">
+              <h2 className="settings__title">Prices and the audit trail</h2>
+              <PriceSettings />
+            </section>
           </>
         )}
 

@@ -213,6 +213,14 @@ export function Sidebar({ app }: { app: AppState }) {
         )}
         <button
           type="button"
+          className={`nav-item${view.kind === 'activity' ? ' is-selected' : ''}`}
+          data-testid="nav-activity"
+          onClick={() => dispatch(viewSelected({ kind: 'activity' }))}
+        >
+          <span>Activity</span>
+        </button>
+        <button
+          type="button"
           className={`nav-item${view.kind === 'settings' ? ' is-selected' : ''}`}
           data-testid="nav-settings"
           onClick={() => dispatch(viewSelected({ kind: 'settings' }))}

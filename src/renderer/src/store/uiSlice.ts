@@ -9,6 +9,7 @@ export type View =
   | { kind: 'inbox' }
   | { kind: 'settings'; section?: 'accounts' }
   | { kind: 'administration' }
+  | { kind: 'activity' }
 
 export type UiState = {
   view: View
