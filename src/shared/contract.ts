@@ -89,6 +89,8 @@ export const requests = {
       .strict(),
     output: actionViewSchema
   },
+  /** An action that expired without a decision, proposed afresh with a new card in its conversation. */
+  'actions.askAgain': { input: z.object({ actionId: id }).strict(), output: actionViewSchema },
   /** For an action whose outcome is unknown: the user says it happened, or asks to run it again. */
   'actions.settle': {
     input: z

@@ -21,6 +21,7 @@ const REQUESTS = {
   'actions.forConversation': true,
   'actions.decide': true,
   'actions.settle': true,
+  'actions.askAgain': true,
   'settings.get': true,
   'settings.setConfirmation': true,
   'settings.setExpiryHours': true,

@@ -29,12 +29,14 @@ export class Assistant {
   private readonly runner: ActionRunner
   private readonly loop: ModelLoop
   private readonly recovery: Recovery
+  private readonly gate: ToolGate
 
   constructor(deps: AssistantDeps) {
     this.core = new AssistantCore(deps)
     this.updates = new ConversationUpdates(this.core)
     this.runner = new ActionRunner(this.core, this.updates, (conversationId) => this.continueConversation(conversationId))
-    this.loop = new ModelLoop(this.core, this.updates, new ToolGate(this.core, this.updates, this.runner))
+    this.gate = new ToolGate(this.core, this.updates, this.runner)
+    this.loop = new ModelLoop(this.core, this.updates, this.gate)
     this.recovery = new Recovery(this.core, this.updates, this.runner)
   }
 
@@ -179,6 +181,42 @@ export class Assistant {
         this.core.spawn(this.runner.runApproved(action.id))
       }
       return toView(action)
+    })
+  }
+
+  /**
+   * "Ask again" for an action that expired without a decision: the same proposal goes through the
+   * gate afresh (validation, policy, a card built from current data, a new hash) as a new step of
+   * the conversation, so deciding it continues the conversation like any card.
+   */
+  async askAgain(actionId: string): Promise<ActionView> {
+    const user = this.requireUser()
+    const conversationId = this.conversationOf(actionId)
+    return this.core.locks.run(conversationId, async (held) => {
+      const old = this.deps.ledger.get(actionId)!
+      if (old.principal !== user.principal) throw new DecisionRefusedError('wrong_user', `Only ${old.userName} can ask for this again.`)
+      if (old.state !== 'expired') throw new DecisionRefusedError('not_pending', 'Only an action that expired without a decision can be asked again.')
+      const conversation = this.ownConversation(conversationId, user)
+      if (this.core.running.has(conversationId) || conversation.status === 'running' || conversation.openStep) {
+        throw new AssistantError('busy', 'Finish what this conversation is doing first (decide its card, or press Stop), then ask again.')
+      }
+      const session = this.deps.accounts.sessionFor(user.principal)
+      const toolCallId = `again-${randomUUID()}`
+      const request: Entry = { kind: 'user', id: randomUUID(), at: this.deps.clock(), text: `Ask again: ${old.abilityTitle}` }
+      const updated = this.updates.update(conversationId, (c) => {
+        upsertEntry(c, request)
+        // What the model will read: the user's request, then the call it made before, made again.
+        c.messages.push({ role: 'user', content: `The earlier request expired without a decision. Propose it again: ${old.card.summary}` })
+        c.messages.push({ role: 'assistant', content: [{ type: 'tool-call', toolCallId, toolName: old.ability, input: old.input }] })
+        c.openStep = { calls: [{ toolCallId, toolName: old.ability }], results: {} }
+      })
+      this.updates.pushEntry(updated, request)
+      await this.gate.handle(held, conversationId, user, session, { toolCallId, toolName: old.ability, input: old.input, invalid: false }, { provider: old.provider, model: old.model })
+      const fresh = this.deps.ledger.forConversation(conversationId).find((a) => a.toolCallId === toolCallId)
+      if (this.deps.conversations.get(conversationId)!.openStep) this.updates.setStatus(conversationId, 'waiting')
+      else this.continueConversation(conversationId) // refused at once: the model explains
+      if (!fresh) throw new AssistantError('not_allowed', 'It could not be proposed again; the conversation says why.')
+      return toView(fresh)
     })
   }
 

@@ -147,3 +147,52 @@ describe('a stopped answer', () => {
     await expect(t.h['conversations.keepStopped']({ conversationId: c.id, entryId: entry.id })).rejects.toThrow(/no stopped answer to keep/)
   })
 })
+
+describe('asking again for an expired action', () => {
+  async function expired() {
+    const deal = openDeal()
+    const steps: ScriptStep[] = [{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 777 } } }] }]
+    const dir = tempDir()
+    const script = scriptedModel(steps)
+    const { TestClock } = await import('../../support/test-app')
+    const clock = new TestClock()
+    const t = await openTestApp(dir.path, { model: () => script.model, clock })
+    cleanups.push(() => dir.remove(), () => t.close())
+    await t.signIn('maria')
+    const c = await t.h['conversations.create']({})
+    await t.say(c.id, 'Set the amount')
+    const [card] = await t.h['actions.inbox']({})
+    clock.advanceHours(49)
+    t.app.assistant.sweep()
+    expect(t.app.ledger.get(card.id)?.state).toBe('expired')
+    return { t, c, card, steps, deal }
+  }
+
+  it('proposes it afresh with a new card in the same conversation; approving it runs once and the conversation goes on', async () => {
+    const { t, c, card, steps } = await expired()
+    steps.push({ text: 'Done: the amount is 777.' })
+    const fresh = await t.h['actions.askAgain']({ actionId: card.id })
+    expect(fresh).toMatchObject({ state: 'pending', conversationId: c.id, ability: 'update_record' })
+    expect(fresh.id).not.toBe(card.id)
+    expect((await t.h['conversations.get']({ conversationId: c.id })).status).toBe('waiting')
+    await t.h['actions.decide']({ actionId: fresh.id, hash: fresh.hash, decision: 'approve' })
+    await t.app.assistant.idle()
+    expect(t.app.ledger.get(fresh.id)?.state).toBe('succeeded')
+    expect(await t.admin.effectCount(fresh.id)).toBe(1)
+    expect(await t.admin.effectCount(card.id)).toBe(0)
+    const view = await t.h['conversations.get']({ conversationId: c.id })
+    expect(view.entries.at(-1)).toMatchObject({ kind: 'assistant', text: 'Done: the amount is 777.' })
+    expect(view.status).toBe('idle')
+  })
+
+  it('the new card shows current values, and only its proposer may ask, only once it expired', async () => {
+    const { t, card, deal } = await expired()
+    await t.admin.editRecordAs('rita', 'deal', deal.id, { amount: 123 })
+    const fresh = await t.h['actions.askAgain']({ actionId: card.id })
+    expect(JSON.stringify(fresh.card.detail)).toContain('123')
+    expect(fresh.hash).not.toBe(card.hash)
+    await expect(t.h['actions.askAgain']({ actionId: fresh.id })).rejects.toThrow(/Only an action that expired/)
+    await t.signIn('rita')
+    await expect(t.h['actions.askAgain']({ actionId: card.id })).rejects.toThrow()
+  })
+})

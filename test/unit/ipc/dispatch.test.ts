@@ -32,6 +32,7 @@ const VALID: { [K in RequestName]: RequestInput<K> } = {
   'conversations.keepStopped': { conversationId: 'c1', entryId: 'e1' },
   'conversations.rename': { conversationId: 'c1', title: 'Q3 pipeline' },
   'conversations.delete': { conversationId: 'c1' },
+  'actions.askAgain': { actionId: 'a1' },
   'conversations.search': { query: 'acme' },
   'actions.inbox': {},
   'actions.inboxPage': { list: 'waiting', sort: 'time_left', limit: 50 },

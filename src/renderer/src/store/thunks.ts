@@ -140,6 +140,13 @@ export const retryConversation = createAppThunk('conversations/retry', async (co
   await extra.api.requests['conversations.retry']({ conversationId })
 })
 
+/** Proposes an expired action afresh; the new card appears in its conversation. */
+export const askAgain = createAppThunk('actions/askAgain', async (actionId: string, { dispatch, extra }) => {
+  const view = await extra.api.requests['actions.askAgain']({ actionId })
+  dispatch(actionChanged(view))
+  return view
+})
+
 export const renameConversation = createAppThunk('conversations/rename', async (input: { conversationId: string; title: string }, { dispatch, extra }) => {
   const summary = await extra.api.requests['conversations.rename'](input)
   dispatch(conversationChanged(summary))

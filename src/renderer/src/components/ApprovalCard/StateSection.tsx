@@ -1,6 +1,8 @@
-import { forwardRef, type ReactNode } from 'react'
+import { forwardRef, useState, type ReactNode } from 'react'
 import type { ActionView } from '../../../../shared/domain'
+import { errorMessage } from '../../api/errors'
 import { useAppDispatch } from '../../store/hooks'
+import { askAgain } from '../../store/thunks'
 import { actionLinkFollowed } from '../../store/uiSlice'
 import { STATE } from './labels'
 
@@ -52,7 +54,7 @@ export const StateSection = forwardRef<HTMLDivElement, { action: ActionView }>(f
       )
       break
     case 'expired':
-      body = <p className="card__explain">Nothing was changed. Ask the assistant again if it is still needed.</p>
+      body = <AskAgain action={action} />
       break
     case 'cancelled':
       body = <p className="card__explain">Nothing was changed.</p>
@@ -97,5 +99,37 @@ function OutcomeUnknownExplanation({ action }: { action: ActionView }) {
         </p>
       )}
     </div>
+  )
+}
+
+/** An expired action can be proposed afresh: a new card, built from current data, in the same conversation. */
+function AskAgain({ action }: { action: ActionView }) {
+  const dispatch = useAppDispatch()
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const ask = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      const fresh = await dispatch(askAgain(action.id)).unwrap()
+      dispatch(actionLinkFollowed({ actionId: fresh.id }))
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <>
+      <p className="card__explain">Nothing was changed. If it is still needed, ask for it again: a new card shows it with today's values.</p>
+      <button type="button" className="button button--small" data-testid="ask-again" disabled={busy} onClick={() => void ask()}>
+        {busy ? 'Asking…' : 'Ask again'}
+      </button>
+      {error && (
+        <p role="alert" className="field-error" data-testid="ask-again-error">
+          {error}
+        </p>
+      )}
+    </>
   )
 }
