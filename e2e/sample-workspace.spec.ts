@@ -63,10 +63,14 @@ test('a deal edited by someone else after the card was shown: the approval is vo
   await writeFile(`${file}.edit`, JSON.stringify(ws))
   await rename(`${file}.edit`, file)
 
+  const oldId = await first.getAttribute('data-action-id')
   await first.getByTestId('approve-button').click()
-  const old = page.locator(`[data-testid="approval-card"][data-action-id="${await first.getAttribute('data-action-id')}"]`)
-  await expect(old).toHaveAttribute('data-state', 'superseded')
+  // The old card becomes a note saying what changed, and the fresh card takes its place below it.
+  const replaced = page.locator(`[data-testid="card-replaced"][data-action-id="${oldId}"]`)
+  await expect(replaced).toContainText('Amount is now 23,100')
+  await expect(replaced).toContainText('it was 22,400 on the card you saw')
   const fresh = page.locator('[data-testid="approval-card"][data-state="pending"]')
+  expect(await page.locator('[data-testid="card-replaced"], [data-testid="approval-card"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['card-replaced', 'approval-card'])
   await expect(fresh.getByTestId('card-detail')).toContainText('23,100')
   await expect(fresh.getByTestId('card-detail')).toContainText('25,000')
 

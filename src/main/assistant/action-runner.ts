@@ -5,6 +5,7 @@
 import type { ActionCard, SignedInUser } from '../../shared/domain'
 import type { Ability, AbilityContext, WriteAbility } from '../abilities/types'
 import { checkAccess } from '../access/access'
+import { describeCardChange } from '../actions/card-diff'
 import { actionHash } from '../actions/hash'
 import type { ActionRecord } from '../actions/ledger'
 import { CrmError, type CrmSession } from '../crm/types'
@@ -201,7 +202,7 @@ export class ActionRunner {
     )
     const old = this.deps.ledger.transition(action.id, 'superseded', {
       supersededBy: next.id,
-      error: 'Something on this card changed after it was shown, so this approval no longer applies. Check the new card.'
+      error: describeCardChange(action.card, fresh.card)
     })
     this.core.audit(old, 'superseded', `superseded by ${next.id}`)
     this.core.audit(next, 'proposed', 'pending: replaces a superseded card')

@@ -258,6 +258,8 @@ describe('3. the approval binds what the email will actually do', () => {
     await t.h['actions.decide']({ actionId: card.id, hash: card.hash, decision: 'approve' })
     await t.app.assistant.idle()
     expect(t.app.ledger.get(card.id)?.state).toBe('superseded')
+    // The replaced card says what changed, in words.
+    expect(t.app.ledger.get(card.id)?.error).toMatch(/the recipients changed: no longer .*; now .*attacker@elsewhere\.example/)
     expect(await t.admin.outbox()).toHaveLength(0)
     const [fresh] = await t.h['actions.inbox']({})
     expect(fresh.card.detail).toMatchObject({ kind: 'message', to: [{ address: 'attacker@elsewhere.example' }] })

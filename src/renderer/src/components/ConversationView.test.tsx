@@ -9,14 +9,20 @@ import { buildItems, ConversationView, VIRTUALIZE_AT } from './ConversationView'
 afterEach(cleanup)
 
 describe('buildItems', () => {
-  it('puts each card after its tool entry and unplaced cards (a fresh card after a supersede) at the end', () => {
+  it('puts each card after its tool entry, and cards of no entry we hold at the end', () => {
     const entries: Entry[] = [userEntry('u', 'x'), toolEntry({ id: 't1', toolCallId: 'tc-1', actionId: 'a1' }), assistantEntry('m', 'ok')]
+    const items = buildItems(entries, [action({ id: 'a1', toolCallId: 'tc-1' }), action({ id: 'a3', toolCallId: 'tc-other' })])
+    expect(items.map((i) => i.key)).toEqual(['e:u', 'e:t1', 'a:a1', 'e:m', 'a:a3'])
+  })
+
+  it('a superseded card becomes a note of what changed, and the fresh card takes its place (not above it)', () => {
+    // As main leaves it after a supersede: the tool entry points at the fresh card.
+    const entries: Entry[] = [userEntry('u', 'x'), toolEntry({ id: 't1', toolCallId: 'tc-1', actionId: 'a2' }), assistantEntry('m', 'ok')]
     const items = buildItems(entries, [
-      action({ id: 'a1', toolCallId: 'tc-1', state: 'superseded', supersededBy: 'a2' }),
-      action({ id: 'a3', toolCallId: 'tc-other' }),
-      action({ id: 'a2', toolCallId: 'tc-1' })
+      action({ id: 'a1', toolCallId: 'tc-1', state: 'superseded', supersededBy: 'a2', createdAt: 1000 }),
+      action({ id: 'a2', toolCallId: 'tc-1', createdAt: 2000 })
     ])
-    expect(items.map((i) => i.key)).toEqual(['e:u', 'e:t1', 'a:a1', 'a:a2', 'e:m', 'a:a3'])
+    expect(items.map((i) => i.key)).toEqual(['e:u', 'e:t1', 'r:a1', 'a:a2', 'e:m'])
   })
 })
 

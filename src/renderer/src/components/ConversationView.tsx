@@ -16,7 +16,11 @@ import { EntryView } from './Entries'
 /** Above this many rows the list is virtualised; below it, plain DOM is simpler and as fast. */
 export const VIRTUALIZE_AT = 150
 
-type Item = { key: string; kind: 'entry'; entry: Entry } | { key: string; kind: 'card'; action: ActionView }
+type Item =
+  | { key: string; kind: 'entry'; entry: Entry }
+  | { key: string; kind: 'card'; action: ActionView }
+  /** A card replaced by a fresh one: a one-line note of what changed, right where the fresh card follows. */
+  | { key: string; kind: 'replaced'; action: ActionView }
 
 const entrySelectors = entriesAdapter.getSelectors()
 const NO_ACTIONS: ActionView[] = []
@@ -40,10 +44,13 @@ export function buildItems(entries: Entry[], actions: ActionView[]): Item[] {
     const own = entry.actionId ? byId.get(entry.actionId) : undefined
     if (own) cards.push(own)
     for (const action of byToolCall.get(entry.toolCallId) ?? []) if (action !== own) cards.push(action)
+    // Oldest first: a card that was replaced becomes a note, and the fresh card takes its place.
+    cards.sort((a, b) => a.createdAt - b.createdAt)
     for (const action of cards) {
       if (placed.has(action.id)) continue
       placed.add(action.id)
-      items.push({ key: `a:${action.id}`, kind: 'card', action })
+      const replaced = action.state === 'superseded' && action.supersededBy !== null && cards.some((c) => c.id === action.supersededBy)
+      items.push(replaced ? { key: `r:${action.id}`, kind: 'replaced', action } : { key: `a:${action.id}`, kind: 'card', action })
     }
   }
   for (const action of actions) {
@@ -118,6 +125,12 @@ export function ConversationView({ conversationId, disabled = false }: { convers
   const renderItem = (item: Item): ReactNode =>
     item.kind === 'entry' ? (
       <EntryView entry={item.entry} conversationId={conversationId} />
+    ) : item.kind === 'replaced' ? (
+      <div className="entry entry--card">
+        <div className="card-replaced" data-testid="card-replaced" data-action-id={item.action.id} role="note">
+          <strong>Card replaced:</strong> {item.action.error ?? 'Something on it changed after it was shown.'}
+        </div>
+      </div>
     ) : (
       <div className="entry entry--card">
         <ApprovalCard action={item.action} highlighted={highlighted === item.action.id} />

@@ -39,7 +39,9 @@ export const StateSection = forwardRef<HTMLDivElement, { action: ActionView }>(f
     case 'superseded':
       body = (
         <>
-          <p className="card__explain">The record changed after this card was shown, so this approval no longer applies. Nothing was changed.</p>
+          <p className="card__explain" data-testid="superseded-why">
+            {action.error ?? 'The record changed after this card was shown, so this approval no longer applies. Nothing was changed.'}
+          </p>
           {action.supersededBy && (
             <button
               type="button"
