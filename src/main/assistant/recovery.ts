@@ -11,7 +11,12 @@ import { outcomeOf, toolResults } from './tool-results'
 
 const LIVE_STATES = new Set(['pending', 'approved', 'executing', 'outcome_unknown'])
 
+/** How long before expiry a waiting action is brought up again. */
+export const REMIND_BEFORE_MS = 2 * 3_600_000
+
 export class Recovery {
+  private readonly reminded = new Set<string>()
+
   constructor(
     private readonly core: AssistantCore,
     private readonly updates: ConversationUpdates,
@@ -88,11 +93,30 @@ export class Recovery {
 
   /** Expires every pending action past its time; its tool call gets its answer. */
   sweep(): void {
+    this.remindSoonExpiring()
     for (const expired of this.deps.ledger.sweepExpired()) {
       this.core.audit(expired, 'expired', 'expired')
       this.closeExpired(expired)
     }
     this.core.refreshBadge()
+  }
+
+  /**
+   * Once per action, when about two hours are left to decide it, the person signed in is reminded
+   * (OS notification in the desktop app). Remembered for this run; a restart may remind once more.
+   */
+  private remindSoonExpiring(): void {
+    const principal = this.deps.accounts.user()?.principal
+    if (!principal) return
+    const now = this.deps.clock()
+    for (const action of this.deps.ledger.inState('pending')) {
+      const left = action.expiresAt - now
+      if (action.principal !== principal || left <= 0 || left > REMIND_BEFORE_MS || this.reminded.has(action.id)) continue
+      this.reminded.add(action.id)
+      const minutes = Math.max(1, Math.round(left / 60_000))
+      const when = minutes >= 90 ? 'About two hours' : minutes >= 60 ? 'About an hour' : `${minutes} minutes`
+      this.deps.notifier.actionWaiting({ actionId: action.id, conversationId: action.conversationId, title: `${when} left to decide: ${action.abilityTitle}`, body: action.card.summary })
+    }
   }
 
   /** An expired action's tool call gets its answer, so the conversation is not left waiting forever. */

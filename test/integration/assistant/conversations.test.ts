@@ -196,3 +196,33 @@ describe('asking again for an expired action', () => {
     await expect(t.h['actions.askAgain']({ actionId: card.id })).rejects.toThrow()
   })
 })
+
+describe('a card about to expire', () => {
+  it('raises one reminder when about two hours are left, only for its own person', async () => {
+    const deal = openDeal()
+    const steps: ScriptStep[] = [{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 9 } } }] }]
+    const dir = tempDir()
+    const script = scriptedModel(steps)
+    const { TestClock } = await import('../../support/test-app')
+    const clock = new TestClock()
+    const t = await openTestApp(dir.path, { model: () => script.model, clock })
+    cleanups.push(() => dir.remove(), () => t.close())
+    await t.signIn('maria')
+    const c = await t.h['conversations.create']({})
+    await t.say(c.id, 'Set it')
+    const [card] = await t.h['actions.inbox']({})
+    const before = t.notifier.shown.length
+    clock.advanceHours(40)
+    t.app.assistant.sweep()
+    expect(t.notifier.shown.length).toBe(before) // 8 hours left: no reminder yet
+    clock.advanceHours(6.5)
+    t.app.assistant.sweep()
+    t.app.assistant.sweep()
+    const reminders = t.notifier.shown.slice(before)
+    expect(reminders).toEqual([expect.objectContaining({ actionId: card.id, title: expect.stringMatching(/^About two hours left to decide/) })])
+    await t.signIn('rita')
+    clock.advanceHours(1)
+    t.app.assistant.sweep()
+    expect(t.notifier.shown.slice(before)).toHaveLength(1) // not Rita's card
+  })
+})
