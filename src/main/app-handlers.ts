@@ -145,6 +145,10 @@ export function createHandlers(d: HandlerDeps): Handlers {
       return d.assistant.decide(input)
     },
     'actions.settle': (input) => d.assistant.settle(input),
+    'actions.edit': async (input) => {
+      await d.organisation.refreshCrm()
+      return d.assistant.edit(input)
+    },
     'actions.askAgain': async ({ actionId }) => {
       await d.organisation.refreshCrm()
       return d.assistant.askAgain(actionId)

@@ -89,6 +89,14 @@ export const requests = {
       .strict(),
     output: actionViewSchema
   },
+  /**
+   * The person changes a proposal before approving it: checked like a proposal (schema, safe text,
+   * policy, current data), it becomes a new card with a new hash; the one edited is replaced.
+   */
+  'actions.edit': {
+    input: z.object({ actionId: id, hash: z.string().regex(/^[0-9a-f]{64}$/), input: z.record(z.string(), z.unknown()) }).strict(),
+    output: actionViewSchema
+  },
   /** An action that expired without a decision, proposed afresh with a new card in its conversation. */
   'actions.askAgain': { input: z.object({ actionId: id }).strict(), output: actionViewSchema },
   /** For an action whose outcome is unknown: the user says it happened, or asks to run it again. */

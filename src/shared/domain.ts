@@ -100,7 +100,11 @@ export const actionViewSchema = z.object({
   resultSummary: z.string().nullable(),
   error: z.string().nullable(),
   /** When the action was superseded, the id of the fresh one shown instead. */
-  supersededBy: z.string().nullable()
+  supersededBy: z.string().nullable(),
+  /** What the assistant proposed, as it will run: the card's edit form starts from it. */
+  input: z.unknown().optional(),
+  /** When the person edited the proposal before approving, what they changed. */
+  userEdit: z.string().nullable().optional()
 })
 export type ActionView = z.infer<typeof actionViewSchema>
 

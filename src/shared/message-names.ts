@@ -22,6 +22,7 @@ const REQUESTS = {
   'actions.decide': true,
   'actions.settle': true,
   'actions.askAgain': true,
+  'actions.edit': true,
   'settings.get': true,
   'settings.setConfirmation': true,
   'settings.setExpiryHours': true,

@@ -55,6 +55,8 @@ export interface ActionRecord {
   resultSummary: string | null
   error: string | null
   supersededBy: string | null
+  /** When the person edited the proposal before approving: what they changed, in words (told to the model). */
+  userEdit?: string | null
   /** Every state the action has been in, with when: the action's own audit trail. */
   history: { state: ActionState; at: number }[]
 }
@@ -62,7 +64,7 @@ export interface ActionRecord {
 export type ProposalDraft = Pick<
   ActionRecord,
   'conversationId' | 'toolCallId' | 'ability' | 'abilityTitle' | 'input' | 'recordVersion' | 'card' | 'principal' | 'userName' | 'provider' | 'model'
->
+> & Partial<Pick<ActionRecord, 'userEdit'>>
 
 import { DecisionRefusedError, stateMessage } from '../errors'
 export { DecisionRefusedError }
@@ -382,7 +384,9 @@ export function toView(action: ActionRecord): ActionView {
     declineReason: action.declineReason,
     resultSummary: action.resultSummary,
     error: action.error,
-    supersededBy: action.supersededBy
+    supersededBy: action.supersededBy,
+    input: action.input,
+    userEdit: action.userEdit ?? null
   }
 }
 

@@ -27,6 +27,7 @@ const storedActionSchema = z.object({
   resultSummary: z.string().nullable(),
   error: z.string().nullable(),
   supersededBy: z.string().nullable(),
+  userEdit: z.string().nullable().optional(),
   history: z.array(z.object({ state: actionStateSchema, at: z.number() }))
 })
 

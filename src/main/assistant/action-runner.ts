@@ -13,7 +13,7 @@ import type { AssistantCore } from './core'
 import type { ConversationUpdates } from './conversation-updates'
 import type { Held } from './locks'
 import { crmMessage, explain, isTransient } from './messages'
-import { toolResults, type ToolOutcome } from './tool-results'
+import { toolResults, withUserEdit, type ToolOutcome } from './tool-results'
 
 export class ActionRunner {
   constructor(
@@ -223,7 +223,8 @@ export class ActionRunner {
   /** The outcome goes back to the model; when it completes the step, the assistant may go on. */
   private finish(action: ActionRecord, outcome: ToolOutcome, continueAfter: boolean): void {
     this.core.refreshBadge()
-    const recorded = this.updates.recordResult(action.conversationId, action.toolCallId, outcome.output, outcome.status, outcome.text, { thenRunning: continueAfter })
+    const told = withUserEdit(outcome, action)
+    const recorded = this.updates.recordResult(action.conversationId, action.toolCallId, told.output, told.status, told.text, { thenRunning: continueAfter })
     if (recorded === 'complete' && continueAfter) this.continueConversation(action.conversationId)
   }
 }

@@ -11,14 +11,17 @@ import { checkAccess } from '../access/access'
 import { toView, type ActionRecord } from '../actions/ledger'
 import { summaryOf, upsertEntry, type ConversationRecord } from '../conversations/store'
 import { AssistantError, DecisionRefusedError, stateMessage } from '../errors'
-import { ActionRunner } from './action-runner'
+import { findUnsafeText } from '../abilities/safe-text'
+import { describeInputEdit } from '../actions/input-edit'
+import { ActionRunner, describe } from './action-runner'
+import { crmMessage } from './messages'
 import { AssistantCore, type AssistantDeps } from './core'
 import { ConversationUpdates } from './conversation-updates'
 import type { Held } from './locks'
 import { ModelLoop } from './model-loop'
 import { Recovery } from './recovery'
 import { ToolGate } from './tool-gate'
-import { toolResults } from './tool-results'
+import { toolResults, withUserEdit } from './tool-results'
 
 export { AssistantError } from '../errors'
 export type { AssistantDeps } from './core'
@@ -173,7 +176,7 @@ export class Assistant {
       this.core.audit(action, 'decided', action.state)
       this.core.refreshBadge()
       if (action.state === 'declined') {
-        const result = toolResults.declined(action.declineReason)
+        const result = withUserEdit(toolResults.declined(action.declineReason), action)
         const recorded = this.updates.recordResult(action.conversationId, action.toolCallId, result.output, result.status, result.text, { thenRunning: true })
         if (recorded === 'complete') this.continueConversation(action.conversationId)
       } else {
@@ -181,6 +184,68 @@ export class Assistant {
         this.core.spawn(this.runner.runApproved(action.id))
       }
       return toView(action)
+    })
+  }
+
+  /**
+   * The person edits a waiting proposal before deciding it. The edit is checked like a proposal
+   * (the ability's schema, safe text, the policy, and a card built from current data); it becomes a
+   * new card with a new hash, the edited one is replaced, and the model is told what changed when
+   * the outcome reaches it.
+   */
+  async edit(input: { actionId: string; hash: string; input: Record<string, unknown> }): Promise<ActionView> {
+    const user = this.requireUser()
+    const conversationId = this.conversationOf(input.actionId)
+    return this.core.locks.run(conversationId, async () => {
+      const old = this.deps.ledger.get(input.actionId)!
+      if (old.hash !== input.hash) throw new DecisionRefusedError('hash_mismatch', 'This does not match the card that was shown. Nothing was changed.')
+      if (old.principal !== user.principal) throw new DecisionRefusedError('wrong_user', `Only ${old.userName} can edit this action.`)
+      if (old.state !== 'pending') throw new DecisionRefusedError('not_pending', stateMessage(old.state))
+      if (this.deps.ledger.isExpired(old)) throw new DecisionRefusedError('expired', 'This action has expired; ask for it again instead.')
+      const ability = this.deps.catalog.get(old.ability)
+      if (!ability || ability.effect !== 'write') throw new AssistantError('not_allowed', 'This card cannot be edited.')
+      const parsed = ability.inputSchema.safeParse(input.input)
+      if (!parsed.success) {
+        throw new AssistantError('invalid_input', `That edit cannot be used: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}.`)
+      }
+      const unsafe = findUnsafeText(parsed.data, ability.multilineFields ?? [])
+      if (unsafe.length > 0) throw new AssistantError('invalid_input', `That edit cannot be shown exactly as it would be used: ${unsafe.join('; ')}.`)
+      const policy = this.deps.policyFor(ability.name, user)
+      if (policy.decision === 'deny') throw new DecisionRefusedError('not_allowed', policy.reason)
+      const session = this.deps.accounts.sessionFor(user.principal)
+      let proposal
+      try {
+        proposal = await describe(ability, { session, now: new Date(this.deps.clock()) }, parsed.data)
+      } catch (e) {
+        throw new AssistantError('invalid_input', `That edit cannot be used: ${crmMessage(e, this.core)}`)
+      }
+      const userEdit = describeInputEdit(old.input, parsed.data)
+      if (!userEdit) throw new AssistantError('invalid_input', 'Nothing was changed in the edit.')
+      const next = this.deps.ledger.propose(
+        {
+          conversationId,
+          toolCallId: old.toolCallId,
+          ability: old.ability,
+          abilityTitle: old.abilityTitle,
+          input: parsed.data,
+          recordVersion: proposal.recordVersion,
+          card: proposal.card,
+          principal: old.principal,
+          userName: old.userName,
+          provider: old.provider,
+          model: old.model,
+          userEdit: old.userEdit ? `${old.userEdit}; then ${userEdit}` : userEdit
+        },
+        'pending'
+      )
+      const replaced = this.deps.ledger.transition(old.id, 'superseded', { supersededBy: next.id, error: `You edited this card (${userEdit}); the edited version is the new card below.` })
+      this.core.audit(replaced, 'superseded', `edited by the user: replaced by ${next.id}`)
+      this.core.audit(next, 'proposed', `pending: the user's edit of ${old.id}`)
+      const conversation = this.deps.conversations.get(conversationId)
+      const entry = conversation?.entries.find((e) => e.kind === 'tool' && e.toolCallId === old.toolCallId)
+      if (entry && entry.kind === 'tool') this.updates.putEntry(conversationId, { ...entry, status: 'waiting', actionId: next.id })
+      this.core.refreshBadge()
+      return toView(next)
     })
   }
 

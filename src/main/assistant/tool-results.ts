@@ -70,3 +70,15 @@ export function outcomeOf(action: ActionRecord): ToolOutcome {
       return toolResults.failed(action.error ?? 'it was stopped.')
   }
 }
+
+/** When the person edited the proposal before deciding it, the model is told what they changed. */
+export function withUserEdit(outcome: ToolOutcome, action: Pick<ActionRecord, 'userEdit'>): ToolOutcome {
+  if (!action.userEdit) return outcome
+  const note = `Before deciding, the user edited your proposal: ${action.userEdit}. What ran (or was declined) is the edited version.`
+  const output = outcome.output
+  if (output.type === 'json' && output.value && typeof output.value === 'object' && !Array.isArray(output.value)) {
+    return { ...outcome, output: { type: 'json', value: { ...output.value, userEdited: note } } }
+  }
+  if (output.type === 'error-text') return { ...outcome, output: { type: 'error-text', value: `${output.value} ${note}` } }
+  return outcome
+}

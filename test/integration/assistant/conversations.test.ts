@@ -226,3 +226,48 @@ describe('a card about to expire', () => {
     expect(t.notifier.shown.slice(before)).toHaveLength(1) // not Rita's card
   })
 })
+
+describe('editing a card before approving', () => {
+  async function emailCard() {
+    const contact = createSeedWorkspace().records.contact[0]
+    const steps: ScriptStep[] = [{ toolCalls: [{ name: 'send_message', input: { to: [contact.id], subject: 'Overdue', body: 'Please pay.' } }] }, { text: 'Sent.' }]
+    const t = await open(steps)
+    const c = await t.h['conversations.create']({})
+    await t.say(c.id, 'Email them')
+    const [card] = await t.h['actions.inbox']({})
+    return { t, c, card, contact }
+  }
+
+  it('becomes a new card with a new hash; approving it sends the edited email once, and the model is told what changed', async () => {
+    const { t, card } = await emailCard()
+    const input = card.input as { to: string[]; subject: string; body: string }
+    const edited = await t.h['actions.edit']({ actionId: card.id, hash: card.hash, input: { ...input, subject: 'Invoice 1042 is overdue' } })
+    expect(edited.hash).not.toBe(card.hash)
+    expect(edited.card.detail).toMatchObject({ kind: 'message', subject: 'Invoice 1042 is overdue' })
+    expect(edited.userEdit).toMatch(/subject changed from "Overdue" to "Invoice 1042 is overdue"/)
+    expect(t.app.ledger.get(card.id)).toMatchObject({ state: 'superseded', supersededBy: edited.id })
+    // The card that was edited can no longer be approved.
+    await expect(t.h['actions.decide']({ actionId: card.id, hash: card.hash, decision: 'approve' })).rejects.toThrow(/replaced/)
+    await t.h['actions.decide']({ actionId: edited.id, hash: edited.hash, decision: 'approve' })
+    await t.app.assistant.idle()
+    const outbox = await t.admin.outbox()
+    expect(outbox).toHaveLength(1)
+    expect(outbox[0].subject).toBe('Invoice 1042 is overdue')
+    const conversation = t.app.conversations.get(card.conversationId)!
+    const toolMessage = JSON.stringify(conversation.messages.filter((m) => m.role === 'tool').at(-1))
+    expect(toolMessage).toContain('the user edited your proposal')
+  })
+
+  it('is checked like a proposal: bad addresses, control characters, a stale hash and another person are refused, and nothing changes', async () => {
+    const { t, card } = await emailCard()
+    const input = card.input as { to: string[]; subject: string; body: string }
+    await expect(t.h['actions.edit']({ actionId: card.id, hash: card.hash, input: { ...input, to: ['a@x.example, b@y.example'] } })).rejects.toThrow(/not one email address/)
+    await expect(t.h['actions.edit']({ actionId: card.id, hash: card.hash, input: { ...input, subject: 'Hi\r\nBcc: x@y.example' } })).rejects.toThrow(/carriage return/)
+    await expect(t.h['actions.edit']({ actionId: card.id, hash: 'b'.repeat(64), input: { ...input, subject: 'x' } })).rejects.toThrow(/does not match the card/)
+    await expect(t.h['actions.edit']({ actionId: card.id, hash: card.hash, input })).rejects.toThrow(/Nothing was changed/)
+    await t.signIn('rita')
+    await expect(t.h['actions.edit']({ actionId: card.id, hash: card.hash, input: { ...input, subject: 'x' } })).rejects.toThrow()
+    expect(t.app.ledger.get(card.id)?.state).toBe('pending')
+    expect(t.app.ledger.all()).toHaveLength(1)
+  })
+})

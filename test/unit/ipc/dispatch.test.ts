@@ -33,6 +33,7 @@ const VALID: { [K in RequestName]: RequestInput<K> } = {
   'conversations.rename': { conversationId: 'c1', title: 'Q3 pipeline' },
   'conversations.delete': { conversationId: 'c1' },
   'actions.askAgain': { actionId: 'a1' },
+  'actions.edit': { actionId: 'a1', hash: 'a'.repeat(64), input: { subject: 'New subject' } },
   'conversations.search': { query: 'acme' },
   'actions.inbox': {},
   'actions.inboxPage': { list: 'waiting', sort: 'time_left', limit: 50 },

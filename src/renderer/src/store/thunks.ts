@@ -140,6 +140,13 @@ export const retryConversation = createAppThunk('conversations/retry', async (co
   await extra.api.requests['conversations.retry']({ conversationId })
 })
 
+/** The person's edit of a waiting proposal; main answers with the new card (the edited one is replaced). */
+export const editAction = createAppThunk('actions/edit', async (input: RequestInput<'actions.edit'>, { dispatch, extra }) => {
+  const view = await extra.api.requests['actions.edit'](input)
+  dispatch(actionChanged(view))
+  return view
+})
+
 /** Proposes an expired action afresh; the new card appears in its conversation. */
 export const askAgain = createAppThunk('actions/askAgain', async (actionId: string, { dispatch, extra }) => {
   const view = await extra.api.requests['actions.askAgain']({ actionId })

@@ -6,6 +6,7 @@ import { useAppDispatch } from '../../store/hooks'
 import { decideAction, settleAction } from '../../store/thunks'
 import { focusRequested } from '../../store/uiSlice'
 import { DecisionBar } from './DecisionBar'
+import { canEdit, EditForm } from './EditForm'
 import { CardDetail } from './details'
 import { recipientsText } from './details/MessageDetail'
 import { Expiry } from './Expiry'
@@ -27,6 +28,7 @@ export function ApprovalCard({ action, conversationLink = false, highlighted = f
   const dispatch = useAppDispatch()
   const { busy, error, setError, run } = useBusyTask()
   const [declineOpen, setDeclineOpen] = useState(false)
+  const [editing, setEditing] = useState(false)
   const statusRef = useRef<HTMLDivElement>(null)
   const decided = useRef(false)
 
@@ -128,8 +130,11 @@ export function ApprovalCard({ action, conversationLink = false, highlighted = f
 
       <StateSection action={action} ref={statusRef} />
 
-      {waiting && (
+      {waiting && editing && <EditForm action={action} onClose={() => setEditing(false)} />}
+
+      {waiting && !editing && (
         <DecisionBar
+          onEdit={canEdit(action) ? () => setEditing(true) : undefined}
           busy={busy}
           onApprove={() => void approve()}
           onDecline={decline}

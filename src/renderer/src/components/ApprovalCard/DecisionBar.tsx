@@ -8,10 +8,12 @@ type Props = {
   setDeclineOpen: (open: boolean) => void
   /** Shown next to the buttons, e.g. an email's recipients and subject. */
   context?: ReactNode
+  /** Opens the edit form, where the card's proposal can be changed before deciding. */
+  onEdit?: () => void
 }
 
 /** Approve, or decline with an optional reason. */
-export function DecisionBar({ busy, onApprove, onDecline, declineOpen, setDeclineOpen, context }: Props) {
+export function DecisionBar({ busy, onApprove, onDecline, declineOpen, setDeclineOpen, context, onEdit }: Props) {
   const [reason, setReason] = useState('')
   const declineButton = useRef<HTMLButtonElement>(null)
 
@@ -85,6 +87,11 @@ export function DecisionBar({ busy, onApprove, onDecline, declineOpen, setDeclin
         >
           Decline
         </button>
+        {onEdit && (
+          <button type="button" className="button button--ghost" data-testid="edit-button" disabled={busy !== null} onClick={onEdit}>
+            Edit…
+          </button>
+        )}
       </div>
     </div>
   )
