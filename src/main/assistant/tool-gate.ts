@@ -69,6 +69,10 @@ export class ToolGate {
     }
 
     if (!ability) return refuse(`There is no tool named "${call.toolName}". Nothing was done. Use one of: ${this.deps.catalog.list().map((a) => a.name).join(', ')}.`)
+    // A refusal by policy comes first: a call to an ability the administrator switched off is not
+    // offered to the model, so the SDK marks it invalid; the reason that matters is the administrator's.
+    const policy = this.deps.policyFor(ability.name, user)
+    if (policy.decision === 'deny') return refuse(`Not allowed: ${policy.reason} Nothing was done.`)
     const parsed = ability.inputSchema.safeParse(call.input)
     if (!parsed.success || call.invalid) {
       const issues = parsed.success ? 'the arguments were not valid JSON' : parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')
@@ -78,9 +82,6 @@ export class ToolGate {
     if (unsafe.length > 0) {
       return refuse(`Refused before showing a card, because the card could not show exactly what would be used: ${unsafe.join('; ')}. Nothing was done. Propose it again without those characters.`)
     }
-    const policy = this.deps.policyFor(ability.name, user)
-    if (policy.decision === 'deny') return refuse(`Not allowed: ${policy.reason} Nothing was done.`)
-
     const ctx: AbilityContext = { session, now: new Date(this.deps.clock()) }
     if (ability.effect === 'read' && policy.decision === 'allow') {
       try {

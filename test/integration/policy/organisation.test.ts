@@ -110,7 +110,8 @@ describe('enforcement at execution', () => {
     expect(offered[0]).toContain('update_record')
     // The SDK rejects a call to a tool it was not given before the gate sees it; either way nothing runs.
     const view = await t.h['conversations.get']({ conversationId: c.id })
-    expect(view.entries.find((e) => e.kind === 'tool')).toMatchObject({ ability: 'send_message', status: 'error' })
+    // The person (and the model) are told the administrator's reason, not "invalid input".
+    expect(view.entries.find((e) => e.kind === 'tool')).toMatchObject({ ability: 'send_message', status: 'error', resultText: expect.stringContaining('Emails are paused this week.') })
     expect(t.app.ledger.size).toBe(0)
     expect(await t.admin.outbox()).toEqual([])
     // The gate itself refuses it with the administrator's words (what an execution re-check sees).
