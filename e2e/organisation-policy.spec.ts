@@ -51,6 +51,8 @@ test('the administrator denies email and limits use to one team; a waiting card 
   // Back to Rita: her card was shown before the rule; approving it is refused with Ada's reason.
   await switchTo(page, 'rita')
   await page.getByTestId('nav-inbox').click()
+  // The inbox shows a compact row per action; it opens to the full card.
+  await page.locator(`[data-testid="inbox-item"][data-action-id="${actionId}"]`).getByTestId('inbox-row-toggle').click()
   const waiting = page.locator(`[data-testid="approval-card"][data-action-id="${actionId}"]`)
   await expect(waiting).toHaveAttribute('data-state', 'pending')
   await waiting.getByTestId('approve-button').click()
