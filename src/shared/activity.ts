@@ -1,28 +1,14 @@
 // What the Activity screen shows and asks for: requests with what the assistant read and wrote,
 // the outcome of every write, tokens and cost; the state of the audit chain; the price table.
 import { z } from 'zod'
-import { actionStateSchema, effectSchema } from './domain'
+import { actionStateSchema, effectSchema, recordRefSchema } from './domain'
 
-export const recordMentionSchema = z.object({ type: z.string(), id: z.string(), label: z.string() })
+/** A record the assistant read or touched: the same reference a card uses. */
+export const recordMentionSchema = recordRefSchema
 export type RecordMentionView = z.infer<typeof recordMentionSchema>
 
 /** Outcomes a filter can pick: a write's state, a refused call, or how the answer ended. */
-export const activityOutcomeSchema = z.enum([
-  'succeeded',
-  'failed',
-  'declined',
-  'expired',
-  'superseded',
-  'cancelled',
-  'outcome_unknown',
-  'pending',
-  'approved',
-  'executing',
-  'refused',
-  'answered',
-  'error',
-  'stopped'
-])
+export const activityOutcomeSchema = z.enum([...actionStateSchema.exclude(['proposed']).options, 'refused', 'answered', 'error', 'stopped'])
 export type ActivityOutcome = z.infer<typeof activityOutcomeSchema>
 
 export const activityReadSchema = z.object({

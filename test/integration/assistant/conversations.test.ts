@@ -6,7 +6,7 @@ import { MockLanguageModelV4 } from 'ai/test'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSeedWorkspace } from '../../../src/main/crm/sample/seed'
 import { scriptedModel, type ScriptStep } from '../../support/scripted-model'
-import { openTestApp, tempDir } from '../../support/test-app'
+import { openTestApp, tempDir, TestClock } from '../../support/test-app'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -20,6 +20,21 @@ async function open(steps: ScriptStep[], model?: () => MockLanguageModelV4) {
   cleanups.push(() => dir.remove(), () => t.close())
   await t.signIn('maria')
   return t
+}
+
+/** Maria's card for a deal amount, on an app whose clock the test moves. */
+async function cardWithClock(dealId: string, amount: number) {
+  const steps: ScriptStep[] = [{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: dealId, fields: { amount } } }] }]
+  const dir = tempDir()
+  const script = scriptedModel(steps)
+  const clock = new TestClock()
+  const t = await openTestApp(dir.path, { model: () => script.model, clock })
+  cleanups.push(() => dir.remove(), () => t.close())
+  await t.signIn('maria')
+  const c = await t.h['conversations.create']({})
+  await t.say(c.id, 'Set the amount')
+  const [card] = await t.h['actions.inbox']({})
+  return { t, c, card, steps, clock }
 }
 
 const openDeal = () => createSeedWorkspace().records.deal.find((d) => d.fields.stage !== 'won' && d.fields.stage !== 'lost')!
@@ -151,17 +166,7 @@ describe('a stopped answer', () => {
 describe('asking again for an expired action', () => {
   async function expired() {
     const deal = openDeal()
-    const steps: ScriptStep[] = [{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 777 } } }] }]
-    const dir = tempDir()
-    const script = scriptedModel(steps)
-    const { TestClock } = await import('../../support/test-app')
-    const clock = new TestClock()
-    const t = await openTestApp(dir.path, { model: () => script.model, clock })
-    cleanups.push(() => dir.remove(), () => t.close())
-    await t.signIn('maria')
-    const c = await t.h['conversations.create']({})
-    await t.say(c.id, 'Set the amount')
-    const [card] = await t.h['actions.inbox']({})
+    const { t, c, card, steps, clock } = await cardWithClock(deal.id, 777)
     clock.advanceHours(49)
     t.app.assistant.sweep()
     expect(t.app.ledger.get(card.id)?.state).toBe('expired')
@@ -199,18 +204,7 @@ describe('asking again for an expired action', () => {
 
 describe('a card about to expire', () => {
   it('raises one reminder when about two hours are left, only for its own person', async () => {
-    const deal = openDeal()
-    const steps: ScriptStep[] = [{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: deal.id, fields: { amount: 9 } } }] }]
-    const dir = tempDir()
-    const script = scriptedModel(steps)
-    const { TestClock } = await import('../../support/test-app')
-    const clock = new TestClock()
-    const t = await openTestApp(dir.path, { model: () => script.model, clock })
-    cleanups.push(() => dir.remove(), () => t.close())
-    await t.signIn('maria')
-    const c = await t.h['conversations.create']({})
-    await t.say(c.id, 'Set it')
-    const [card] = await t.h['actions.inbox']({})
+    const { t, card, clock } = await cardWithClock(openDeal().id, 9)
     const before = t.notifier.shown.length
     clock.advanceHours(40)
     t.app.assistant.sweep()

@@ -4,35 +4,18 @@
 // answer says how many match in all; a stage Tryton lacks is refused before any card; a card
 // states what Tryton adds; a write the user can no longer read back is reported as done.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../../src/main/app'
-import { SampleConnector, SampleWorkspaceServer, listSampleUsers } from '../../../src/main/crm/sample'
-import { TrytonConnector } from '../../../src/main/crm/tryton'
-import { RecordingNotifier } from '../../../src/main/notify/types'
 import { createDemoModel } from '../../../src/main/providers/demo'
-import { MemorySecretStore } from '../../../src/main/secrets/memory-store'
-import { createNodeStoreFactory } from '../../../src/main/storage/node-store'
-import { stubProviders, tempDir } from '../../support/test-app'
+import { tempDir } from '../../support/test-app'
 import { DB_NAME, useTrytonServer, type SeedUser } from './server'
+import { openTrytonApp } from './app-rig'
 
 const server = useTrytonServer()
 let dir: ReturnType<typeof tempDir>
 let app: Awaited<ReturnType<typeof openApp>>
 const pushed: string[] = []
 
-async function openApp() {
-  const a = createApp({
-    dataDir: dir.path,
-    stores: createNodeStoreFactory(dir.path),
-    secrets: new MemorySecretStore(),
-    notifier: new RecordingNotifier(),
-    clock: Date.now,
-    connectors: { sample: new SampleConnector(await SampleWorkspaceServer.open(dir.path)), tryton: new TrytonConnector() },
-    providers: stubProviders(() => createDemoModel()),
-    sampleUsers: listSampleUsers
-  })
-  a.events.subscribe((name, payload) => pushed.push(`${name} ${JSON.stringify(payload)}`))
-  await a.start()
-  return a
+function openApp() {
+  return openTrytonApp(dir.path, { model: () => createDemoModel(), pushed })
 }
 
 beforeAll(async () => {

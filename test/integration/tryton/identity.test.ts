@@ -4,37 +4,21 @@
 // cards or consent, cannot decide its card, and approving the first user's card writes to the
 // first database only.
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createApp } from '../../../src/main/app'
-import { SampleConnector, SampleWorkspaceServer, listSampleUsers } from '../../../src/main/crm/sample'
-import { TrytonConnector } from '../../../src/main/crm/tryton'
-import { RecordingNotifier } from '../../../src/main/notify/types'
-import { MemorySecretStore } from '../../../src/main/secrets/memory-store'
-import { createNodeStoreFactory } from '../../../src/main/storage/node-store'
 import { scriptedModel, type ScriptStep } from '../../support/scripted-model'
-import { stubProviders, tempDir } from '../../support/test-app'
+import { tempDir } from '../../support/test-app'
+import { openTrytonApp } from './app-rig'
 import { DB_NAME, dealName, useTrytonServer } from './server'
 
 const server = useTrytonServer({ extraDatabases: ['crm2'] })
 const steps: ScriptStep[] = []
 const script = scriptedModel(steps)
 let dir: ReturnType<typeof tempDir>
-let app: ReturnType<typeof createApp>
+let app: Awaited<ReturnType<typeof openTrytonApp>>
 const pushed: string[] = []
 
 beforeAll(async () => {
   dir = tempDir('countersign-tryton-identity-')
-  app = createApp({
-    dataDir: dir.path,
-    stores: createNodeStoreFactory(dir.path),
-    secrets: new MemorySecretStore(),
-    notifier: new RecordingNotifier(),
-    clock: Date.now,
-    connectors: { sample: new SampleConnector(await SampleWorkspaceServer.open(dir.path)), tryton: new TrytonConnector() },
-    providers: stubProviders(() => script.model),
-    sampleUsers: listSampleUsers
-  })
-  app.events.subscribe((name, payload) => pushed.push(`${name} ${JSON.stringify(payload)}`))
-  await app.start()
+  app = await openTrytonApp(dir.path, { model: () => script.model, pushed })
 })
 afterAll(async () => {
   await app?.stop()

@@ -3,15 +3,10 @@
 // use the assistant, and Tryton itself refusing a policy change from anyone outside "Countersign
 // Administration". A second server without the module has no organisation policy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApp } from '../../../src/main/app'
-import { SampleConnector, SampleWorkspaceServer, listSampleUsers } from '../../../src/main/crm/sample'
-import { TrytonConnector } from '../../../src/main/crm/tryton'
-import { RecordingNotifier } from '../../../src/main/notify/types'
-import { MemorySecretStore } from '../../../src/main/secrets/memory-store'
-import { createNodeStoreFactory } from '../../../src/main/storage/node-store'
 import { scriptedModel } from '../../support/scripted-model'
-import { stubProviders, tempDir } from '../../support/test-app'
+import { tempDir } from '../../support/test-app'
 import { DB_NAME, RpcError, useTrytonServer, type TrytonTestServer } from './server'
+import { openTrytonApp } from './app-rig'
 
 const withModule = useTrytonServer({ extraModules: ['countersign'] })
 const withoutModule = useTrytonServer()
@@ -22,17 +17,7 @@ const apps: { stop(): Promise<void> }[] = []
 async function openApp() {
   const dir = tempDir('countersign-tryton-policy-')
   dirs.push(dir)
-  const app = createApp({
-    dataDir: dir.path,
-    stores: createNodeStoreFactory(dir.path),
-    secrets: new MemorySecretStore(),
-    notifier: new RecordingNotifier(),
-    clock: Date.now,
-    connectors: { sample: new SampleConnector(await SampleWorkspaceServer.open(dir.path)), tryton: new TrytonConnector() },
-    providers: stubProviders(() => script.model),
-    sampleUsers: listSampleUsers
-  })
-  await app.start()
+  const app = await openTrytonApp(dir.path, { model: () => script.model })
   apps.push(app)
   return app
 }
