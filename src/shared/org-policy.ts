@@ -74,6 +74,8 @@ export const orgPolicySchema = z
       .optional(),
     /** The longest an approval may wait, in hours. Users can shorten it, never lengthen it. */
     maxApprovalHours: z.number().int().min(1).max(24 * 14).optional().describe('The longest an approval may wait, in hours. Users can shorten it, never lengthen it.'),
+    /** Approving or declining more than this many actions at once asks for one more confirmation. */
+    bulkConfirmAbove: z.number().int().min(1).max(1000).optional().describe('Deciding more than this many actions at once from the inbox asks for a second confirmation (default 10).'),
     /** false: users cannot turn confirmation off for any change (they may still add confirmations). */
     usersMayLoosen: z.boolean().optional().describe('false: users cannot turn confirmation off for changes (they may still add confirmations).')
   })
@@ -113,6 +115,8 @@ export const organisationViewSchema = z.object({
   maxApprovalHours: z.object({ hours: z.number(), setBy: z.string() }).nullable(),
   /** Who stops users from turning confirmation off, when someone does. */
   looseningLockedBy: z.string().nullable(),
+  /** Above this many actions decided at once, a second confirmation; the lowest any source sets. */
+  bulkConfirmAbove: z.object({ count: z.number(), setBy: z.string() }).nullable().optional(),
   providers: z.object({
     /** Provider kinds that may be chosen at all. */
     kinds: z.array(providerRefSchema),

@@ -44,6 +44,7 @@ export function combinePolicies(sources: readonly SourceRead[], abilities: reado
   const views: PolicySourceView[] = []
   let maxApprovalHours: EffectivePolicy['maxApprovalHours'] = null
   let looseningLockedBy: string | null = null
+  let bulkConfirmAbove: { count: number; setBy: string } | null = null
 
   for (const source of sources) {
     const base = { kind: source.kind, label: source.label, location: source.location }
@@ -68,6 +69,9 @@ export function combinePolicies(sources: readonly SourceRead[], abilities: reado
       maxApprovalHours = { hours: policy.maxApprovalHours, setBy: source.label }
     }
     if (policy.usersMayLoosen === false) looseningLockedBy ??= source.label
+    if (policy.bulkConfirmAbove !== undefined && (!bulkConfirmAbove || policy.bulkConfirmAbove < bulkConfirmAbove.count)) {
+      bulkConfirmAbove = { count: policy.bulkConfirmAbove, setBy: source.label }
+    }
   }
 
   const preset = providers.find((p) => p.rule.preset)
@@ -82,6 +86,7 @@ export function combinePolicies(sources: readonly SourceRead[], abilities: reado
       sources: views,
       maxApprovalHours,
       looseningLockedBy,
+      bulkConfirmAbove,
       providers: {
         kinds: offeredKinds(providers),
         preset: preset?.rule.preset ? { ...preset.rule.preset, setBy: preset.source } : null,

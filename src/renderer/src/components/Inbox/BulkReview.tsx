@@ -5,7 +5,7 @@ import { useAppDispatch } from '../../store/hooks'
 import { decideAction } from '../../store/thunks'
 import { CardDetail } from '../ApprovalCard'
 
-/** Above this many actions, one more explicit confirmation is asked. */
+/** Above this many actions, one more explicit confirmation is asked (an organisation policy may lower or raise it). */
 export const BULK_GUARD = 10
 
 type Outcome = { id: string; title: string; ok: boolean; message: string | null }
@@ -15,11 +15,13 @@ type Outcome = { id: string; title: string; ok: boolean; message: string | null 
 export function BulkReview({
   actions: offered,
   decision,
-  onClose
+  onClose,
+  guardAbove = BULK_GUARD
 }: {
   actions: ActionView[]
   decision: 'approve' | 'decline'
   onClose: (decidedIds: string[]) => void
+  guardAbove?: number
 }) {
   const dispatch = useAppDispatch()
   // What the user reviews is fixed when the screen opens: these cards, with these hashes.
@@ -29,7 +31,7 @@ export function BulkReview({
   const [reason, setReason] = useState('')
   const [running, setRunning] = useState(false)
   const [outcomes, setOutcomes] = useState<Outcome[] | null>(null)
-  const guard = actions.length > BULK_GUARD
+  const guard = actions.length > guardAbove
   const verb = decision === 'approve' ? 'Approve' : 'Decline'
 
   useEffect(() => {

@@ -79,6 +79,19 @@ describe('inbox: several at once', () => {
     expect(fake.handlers['actions.decide']).toHaveBeenCalledWith(expect.objectContaining({ decision: 'decline', reason: 'Not this quarter' }))
   })
 
+  it('the organisation sets the number above which a second confirmation is asked', async () => {
+    const items = Array.from({ length: 3 }, (_, i) => action({ id: `a${i}` }))
+    const organisation = { sources: [], maxApprovalHours: null, looseningLockedBy: null, bulkConfirmAbove: { count: 2, setBy: 'your IT department' }, providers: { kinds: [], preset: null, rules: [] } }
+    await renderInbox(items, { 'settings.get': async () => ({ expiryHours: 48, policy: [], organisation }) })
+    await act(async () => {
+      await flush()
+    })
+    for (const box of screen.getAllByTestId('inbox-row-select')) fireEvent.click(box)
+    fireEvent.click(screen.getByTestId('bulk-approve'))
+    expect((screen.getByTestId('bulk-confirm') as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.getByTestId('bulk-guard')).toBeTruthy()
+  })
+
   it('rows that are no longer waiting cannot be selected', async () => {
     await renderInbox([action({ id: 'a1', state: 'outcome_unknown' })])
     expect((screen.getByTestId('inbox-row-select') as HTMLInputElement).disabled).toBe(true)

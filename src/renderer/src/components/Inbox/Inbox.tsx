@@ -5,9 +5,9 @@ import { moveFocusInList } from '../../keyboard/shortcuts'
 import { useAppDispatch, useAppSelector } from '../../store/hooks'
 import { inboxQueryChanged } from '../../store/inboxSlice'
 import { selectConversations } from '../../store/selectors'
-import { loadInboxPage } from '../../store/thunks'
+import { loadInboxPage, loadSettings } from '../../store/thunks'
 import { inboxSortChosen } from '../../store/uiSlice'
-import { BulkReview } from './BulkReview'
+import { BULK_GUARD, BulkReview } from './BulkReview'
 import { InboxRow } from './InboxRow'
 
 /** Ask for the next page when the rows in view come this close to the last one loaded. */
@@ -38,6 +38,12 @@ function useNow(everyMs: number): number {
 export function Inbox() {
   const dispatch = useAppDispatch()
   const inbox = useAppSelector((s) => s.inbox)
+  // The organisation may set how many actions at once need a second confirmation.
+  const settingsStatus = useAppSelector((s) => s.settings.status)
+  const guardAbove = useAppSelector((s) => s.settings.view?.organisation?.bulkConfirmAbove?.count ?? BULK_GUARD)
+  useEffect(() => {
+    if (settingsStatus === 'idle') void dispatch(loadSettings())
+  }, [settingsStatus, dispatch])
   const entities = useAppSelector((s) => s.actions.entities)
   const sort = useAppSelector((s) => s.ui.inboxSort)
   const conversations = useAppSelector(selectConversations)
@@ -172,6 +178,7 @@ export function Inbox() {
         <BulkReview
           actions={selectedActions}
           decision={review}
+          guardAbove={guardAbove}
           onClose={(decided) => {
             setReview(null)
             setSelected((prev) => new Set([...prev].filter((id) => !decided.includes(id))))
