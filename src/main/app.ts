@@ -99,7 +99,9 @@ export function createApp(adapters: AppAdapters) {
   })
   const conversations = new ConversationStore(adapters.dataDir, adapters.clock, (what) => onCorrupt(what))
   const audit = new AuditLog(join(adapters.dataDir, 'audit', 'audit.jsonl'), adapters.clock)
-  const prices = new PriceTable(adapters.stores, adapters.organisationPrices, (movedTo) =>
+  // The organisation's prices (IT's, then the CRM administrator's) win over defaults and anyone's own.
+  const organisationPrices = () => [...organisation.current().prices, ...(adapters.organisationPrices?.() ?? [])]
+  const prices = new PriceTable(adapters.stores, organisationPrices, (movedTo) =>
     onCorrupt(`Your price table could not be read and was set aside (${movedTo}); the default prices apply until you change them.`)
   )
   const activity = new ActivityService({ audit, prices, conversations, clock: adapters.clock, log: (message, error) => log.error(message, error) })

@@ -74,6 +74,21 @@ export const orgPolicySchema = z
       .optional(),
     /** The longest an approval may wait, in hours. Users can shorten it, never lengthen it. */
     maxApprovalHours: z.number().int().min(1).max(24 * 14).optional().describe('The longest an approval may wait, in hours. Users can shorten it, never lengthen it.'),
+    /** What each model costs, per million tokens; shown on the Activity screen and preferred over anyone's own prices. */
+    prices: z
+      .array(
+        z
+          .object({
+            provider: z.enum(['openai', 'anthropic', 'deepseek', 'openai-compatible', 'demo']),
+            model: z.string().min(1).max(200),
+            inputPerMillion: z.number().min(0).max(100_000),
+            outputPerMillion: z.number().min(0).max(100_000)
+          })
+          .strict()
+      )
+      .max(200)
+      .optional()
+      .describe('What each model costs, in your currency per million tokens (input and output). These win over the defaults and over anyone’s own prices.'),
     /** Approving or declining more than this many actions at once asks for one more confirmation. */
     bulkConfirmAbove: z.number().int().min(1).max(1000).optional().describe('Deciding more than this many actions at once from the inbox asks for a second confirmation (default 10).'),
     /** false: users cannot turn confirmation off for any change (they may still add confirmations). */

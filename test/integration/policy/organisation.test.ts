@@ -177,6 +177,16 @@ describe('the sample workspace keeps its policy and only its administrator chang
 })
 
 describe('IT policy file', () => {
+  it("sets the organisation's prices, which win over a person's own and show who set them", async () => {
+    writeFileSync(itFile, JSON.stringify({ prices: [{ provider: 'openai', model: 'gpt-5.4-mini', inputPerMillion: 0.5, outputPerMillion: 2 }] }))
+    const t = await start([{ text: 'unused' }], 'rita', { it: true })
+    await t.h['activity.setPrice']({ providerKind: 'openai', model: 'gpt-5.4-mini', inputPerMillion: 9, outputPerMillion: 9 })
+    const settings = await t.h['activity.settings']({})
+    expect(JSON.stringify(settings)).toContain('Set by your organisation')
+    const row = (settings as { prices: { providerKind: string; model: string; inputPerMillion: number; source: string }[] }).prices.find((p) => p.providerKind === 'openai' && p.model === 'gpt-5.4-mini')
+    expect(row).toMatchObject({ inputPerMillion: 0.5, source: 'organisation' })
+  })
+
   it('overrides a looser CRM policy, and a change to the file applies to a waiting card', async () => {
     writeFileSync(itFile, JSON.stringify({ abilities: { send_message: { confirmation: 'ask' } } }))
     const t = await start([{ toolCalls: [{ name: 'send_message', input: EMAIL }] }], 'rita', { it: true })

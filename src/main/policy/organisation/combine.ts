@@ -28,6 +28,8 @@ export interface EffectivePolicy {
   access: AccessRule | null
   providers: ProviderRule[]
   maxApprovalHours: { hours: number; setBy: string } | null
+  /** Prices per provider kind and model; where two sources price the same model, the first listed (IT) wins. */
+  prices: { providerKind: string; model: string; inputPerMillion: number; outputPerMillion: number }[]
   looseningLockedBy: string | null
   problems: PolicyProblem[]
   view: OrganisationView
@@ -45,6 +47,7 @@ export function combinePolicies(sources: readonly SourceRead[], abilities: reado
   let maxApprovalHours: EffectivePolicy['maxApprovalHours'] = null
   let looseningLockedBy: string | null = null
   let bulkConfirmAbove: { count: number; setBy: string } | null = null
+  const prices: EffectivePolicy['prices'] = []
 
   for (const source of sources) {
     const base = { kind: source.kind, label: source.label, location: source.location }
@@ -69,6 +72,11 @@ export function combinePolicies(sources: readonly SourceRead[], abilities: reado
       maxApprovalHours = { hours: policy.maxApprovalHours, setBy: source.label }
     }
     if (policy.usersMayLoosen === false) looseningLockedBy ??= source.label
+    for (const p of policy.prices ?? []) {
+      if (!prices.some((q) => q.providerKind === p.provider && q.model === p.model)) {
+        prices.push({ providerKind: p.provider, model: p.model, inputPerMillion: p.inputPerMillion, outputPerMillion: p.outputPerMillion })
+      }
+    }
     if (policy.bulkConfirmAbove !== undefined && (!bulkConfirmAbove || policy.bulkConfirmAbove < bulkConfirmAbove.count)) {
       bulkConfirmAbove = { count: policy.bulkConfirmAbove, setBy: source.label }
     }
@@ -80,6 +88,7 @@ export function combinePolicies(sources: readonly SourceRead[], abilities: reado
     access: allOf(access),
     providers,
     maxApprovalHours,
+    prices,
     looseningLockedBy,
     problems,
     view: {
