@@ -185,6 +185,8 @@ export function createApp(adapters: AppAdapters) {
     activity,
     log,
     appState,
+    /** Desktop updates as IT's policy sets them; null: the shell's own setting applies. */
+    updatePolicy: () => organisation.current().updates,
     async start() {
       // Every decision and execution on disk gets its audit line, even if a crash came between.
       reconcileAudit(ledger, audit, adapters.clock)

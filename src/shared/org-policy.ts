@@ -74,6 +74,14 @@ export const orgPolicySchema = z
       .optional(),
     /** The longest an approval may wait, in hours. Users can shorten it, never lengthen it. */
     maxApprovalHours: z.number().int().min(1).max(24 * 14).optional().describe('The longest an approval may wait, in hours. Users can shorten it, never lengthen it.'),
+    /** Desktop updates (IT only): off, or a generic feed at an https address. A CRM's setting is ignored. */
+    updates: z
+      .discriminatedUnion('mode', [
+        z.object({ mode: z.literal('off') }).strict(),
+        z.object({ mode: z.literal('feed'), url: z.string().url().max(500).regex(/^https:\/\//, 'must be an https address') }).strict()
+      ])
+      .optional()
+      .describe('Desktop updates, set by IT only: {"mode":"off"} or {"mode":"feed","url":"https://…"} (electron-builder generic feed).'),
     /** What each model costs, per million tokens; shown on the Activity screen and preferred over anyone's own prices. */
     prices: z
       .array(

@@ -144,7 +144,8 @@ if (!app.requestSingleInstanceLock()) {
         const mod = (await import('electron-updater')) as unknown as { autoUpdater?: UpdaterLike; default?: { autoUpdater: UpdaterLike } }
         return (mod.autoUpdater ?? mod.default!.autoUpdater) as UpdaterLike
       },
-      setting: () => shell.updates(),
+      // IT's policy, where it says anything about updates, wins over the shell's own setting.
+      setting: () => app_.updatePolicy() ?? shell.updates(),
       busy: () => app_.ledger.inState('executing').length > 0,
       onStatus: (status) => tray?.setUpdateReady(status.state === 'ready' ? status.version : null),
       beforeInstall: () => {

@@ -28,6 +28,8 @@ export interface EffectivePolicy {
   access: AccessRule | null
   providers: ProviderRule[]
   maxApprovalHours: { hours: number; setBy: string } | null
+  /** Desktop updates as IT set them; null when IT says nothing (the app's own setting applies). */
+  updates: { mode: 'off' } | { mode: 'feed'; url: string } | null
   /** Prices per provider kind and model; where two sources price the same model, the first listed (IT) wins. */
   prices: { providerKind: string; model: string; inputPerMillion: number; outputPerMillion: number }[]
   looseningLockedBy: string | null
@@ -48,6 +50,7 @@ export function combinePolicies(sources: readonly SourceRead[], abilities: reado
   let looseningLockedBy: string | null = null
   let bulkConfirmAbove: { count: number; setBy: string } | null = null
   const prices: EffectivePolicy['prices'] = []
+  let updates: EffectivePolicy['updates'] = null
 
   for (const source of sources) {
     const base = { kind: source.kind, label: source.label, location: source.location }
@@ -72,6 +75,8 @@ export function combinePolicies(sources: readonly SourceRead[], abilities: reado
       maxApprovalHours = { hours: policy.maxApprovalHours, setBy: source.label }
     }
     if (policy.usersMayLoosen === false) looseningLockedBy ??= source.label
+    // Updates are the desktop's business: only IT's policy decides them.
+    if (source.kind === 'it' && policy.updates) updates ??= policy.updates
     for (const p of policy.prices ?? []) {
       if (!prices.some((q) => q.providerKind === p.provider && q.model === p.model)) {
         prices.push({ providerKind: p.provider, model: p.model, inputPerMillion: p.inputPerMillion, outputPerMillion: p.outputPerMillion })
@@ -89,6 +94,7 @@ export function combinePolicies(sources: readonly SourceRead[], abilities: reado
     providers,
     maxApprovalHours,
     prices,
+    updates,
     looseningLockedBy,
     problems,
     view: {
