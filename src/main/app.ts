@@ -174,6 +174,7 @@ export function createApp(adapters: AppAdapters) {
 
   let sweeper: NodeJS.Timeout | null = null
   let warmer: NodeJS.Timeout | null = null
+  let retention: NodeJS.Timeout | null = null
   return {
     handlers,
     events,
@@ -200,11 +201,15 @@ export function createApp(adapters: AppAdapters) {
       // The Activity screen's index is read from the log once start-up is over, not during it.
       warmer = setTimeout(() => activity.warm(), 1_000)
       warmer.unref()
+      // An app left running for days still archives what passes the retention period, once a day.
+      retention = setInterval(() => activity.applyRetention(), 24 * 3_600_000)
+      retention.unref()
     },
     async stop() {
       if (sweeper) clearInterval(sweeper)
       organisation.stop()
       if (warmer) clearTimeout(warmer)
+      if (retention) clearInterval(retention)
       await assistant.idle()
       conversations.flush()
     }
