@@ -121,7 +121,8 @@ describe('dispatch: payload validation, per request', () => {
     bad.push([name, 'an array', [valid]])
     for (const key of Object.keys(valid)) {
       bad.push([name, `${key} of the wrong type`, { ...valid, [key]: wrongType(valid[key]) }])
-      bad.push([name, `${key} as an object`, { ...valid, [key]: { nested: true } }])
+      // An edit's input is any field map here; main checks it against the ability's own schema.
+      if (!(name === 'actions.edit' && key === 'input')) bad.push([name, `${key} as an object`, { ...valid, [key]: { nested: true } }])
     }
     // Required fields missing one at a time.
     const required = Object.keys(valid).filter((k) => !requests[name].input.safeParse({ ...valid, [k]: undefined }).success)

@@ -57,6 +57,7 @@ export function PriceSettings() {
         </p>
       )}
       {view && (
+        <div className="table-scroll">
         <table className="policy-table" data-testid="price-table">
           <thead>
             <tr>
@@ -92,6 +93,7 @@ export function PriceSettings() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       <form className="price-form" onSubmit={save}>
         <label>
