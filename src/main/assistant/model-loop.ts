@@ -211,13 +211,21 @@ export class ModelLoop {
     })
   }
 
+  /**
+   * The tools offered to the model: the abilities an administrator has not switched off. Built
+   * again only when that list changes, so each step does not convert every schema anew.
+   */
   private toolSet(): ToolSet {
-    const tools: ToolSet = {}
-    for (const ability of this.deps.catalog.list()) {
-      tools[ability.name] = tool({ description: ability.description, inputSchema: ability.inputSchema })
-    }
-    return tools
+    const abilities = this.deps.catalog.list()
+    const key = abilities.map((a) => a.name).join('\n')
+    if (this.tools?.key === key) return this.tools.set
+    const set: ToolSet = {}
+    for (const ability of abilities) set[ability.name] = tool({ description: ability.description, inputSchema: ability.inputSchema })
+    this.tools = { key, set }
+    return set
   }
+
+  private tools: { key: string; set: ToolSet } | null = null
 }
 
 function addUsage(a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined {
