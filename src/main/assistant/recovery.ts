@@ -3,6 +3,7 @@
 // whose proposal never reached the disk is closed, `executing` actions are reconciled with the CRM
 // (never re-run blindly), and approved actions run.
 import type { ActionRecord } from '../actions/ledger'
+import { upsertEntry } from '../conversations/store'
 import type { ConversationRecord } from '../conversations/store'
 import type { ActionRunner } from './action-runner'
 import type { AssistantCore } from './core'
@@ -66,6 +67,7 @@ export class Recovery {
       const result = settled ? outcomeOf(settled) : toolResults.interrupted()
       this.updates.recordResult(conversationId, toolCallId, result.output, result.status, result.text, { thenRunning: false })
     }
+    this.reattachLiveActions(conversationId)
     this.showLiveActions(conversationId)
     const after = this.deps.conversations.get(conversationId)!
     if (orphaned.length > 0) this.updates.setStatus(conversationId, after.openStep ? 'waiting' : 'error')
@@ -89,6 +91,54 @@ export class Recovery {
       if (!live || !entry || entry.kind !== 'tool') continue
       if (entry.actionId !== live.id || entry.status !== 'waiting') this.updates.putEntry(conversationId, { ...entry, status: 'waiting', actionId: live.id })
     }
+  }
+
+  /**
+   * The ledger is on disk before the conversation's record of the step that led to it (the
+   * conversation commits at the end of the turn). A crash in between leaves a live card whose call
+   * the conversation does not know: the call, the step and the card's entry are put back, so
+   * deciding it reaches the conversation and the model as if nothing had happened.
+   */
+  private reattachLiveActions(conversationId: string): void {
+    const conversation = this.deps.conversations.get(conversationId)
+    if (!conversation) return
+    const answered = new Set(
+      conversation.messages.flatMap((m) => (m.role === 'tool' && Array.isArray(m.content) ? m.content.map((p) => (p as { toolCallId?: string }).toolCallId ?? '') : []))
+    )
+    const called = new Set(
+      conversation.messages.flatMap((m) => (m.role === 'assistant' && Array.isArray(m.content) ? m.content.flatMap((p) => (p.type === 'tool-call' ? [p.toolCallId] : [])) : []))
+    )
+    const open = new Set(conversation.openStep?.calls.map((c) => c.toolCallId) ?? [])
+    const lost = this.deps.ledger
+      .forConversation(conversationId)
+      .filter((a) => LIVE_STATES.has(a.state) && !open.has(a.toolCallId) && !answered.has(a.toolCallId))
+    if (lost.length === 0) return
+    this.updates.update(conversationId, (c) => {
+      const missing = lost.filter((a) => !called.has(a.toolCallId))
+      if (missing.length > 0) {
+        c.messages.push({ role: 'assistant', content: missing.map((a) => ({ type: 'tool-call' as const, toolCallId: a.toolCallId, toolName: a.ability, input: a.input })) })
+      }
+      const step = c.openStep ?? { calls: [], results: {} }
+      c.openStep = { ...step, calls: [...step.calls, ...lost.map((a) => ({ toolCallId: a.toolCallId, toolName: a.ability }))] }
+      for (const a of lost) {
+        if (c.entries.some((e) => e.kind === 'tool' && e.toolCallId === a.toolCallId)) continue
+        upsertEntry(c, {
+          kind: 'tool',
+          id: `tool-${a.toolCallId}`,
+          at: a.createdAt,
+          toolCallId: a.toolCallId,
+          ability: a.ability,
+          title: a.abilityTitle,
+          effect: 'write',
+          inputText: JSON.stringify(a.input),
+          status: 'waiting',
+          resultText: null,
+          actionId: a.id
+        })
+      }
+      c.status = 'waiting'
+    })
+    this.updates.emitSummary(conversationId)
   }
 
   /** Expires every pending action past its time; its tool call gets its answer. */

@@ -79,7 +79,7 @@ describe.runIf(posix)('the data folder is private to its user', () => {
 
     // The session wrote every kind of file we promise to protect.
     const paths = session.files.map((f) => f.path)
-    for (const expected of [/^instance\.lock$/, /^conversations\/.+\.json$/, /^audit\//, /^sample-workspace\/.+\.json$/, /accounts/, /settings/, /provider/, /ledger|actions/]) {
+    for (const expected of [/^instance\.lock$/, /^conversations\/.+\.jsonl?$/, /^audit\//, /^sample-workspace\/.+\.json$/, /accounts/, /settings/, /provider/, /ledger|actions/]) {
       expect(paths.some((p) => expected.test(p)), `a file matching ${expected} in ${paths.join(', ')}`).toBe(true)
     }
     expect(mode(dataDir)).toBe('0700')

@@ -1,9 +1,12 @@
 // The safety seams issue 7 found broken, each proved through the real core (createApp on a temp
 // folder, the sample workspace's real server and its own record of effects).
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { ActionLedger } from '../../../src/main/actions/ledger'
 import { createApp } from '../../../src/main/app'
+import { ConversationStore } from '../../../src/main/conversations/store'
+import { appendToJournal } from '../../../src/main/storage/journal'
 import { SampleConnector, SampleWorkspaceServer, listSampleUsers } from '../../../src/main/crm/sample'
 import { sampleAdmin } from '../../../src/main/crm/sample/admin'
 import { createSeedWorkspace } from '../../../src/main/crm/sample/seed'
@@ -18,6 +21,17 @@ const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
+
+/**
+ * Rewrites a conversation on disk as an older build laid it out (one JSON file, which start-up
+ * migrates), after `change` — how the tests put damaged or legacy data in place.
+ */
+function rewriteConversation(dataDir: string, id: string, change: (record: Record<string, unknown>) => void): void {
+  const record = structuredClone(new ConversationStore(dataDir, Date.now).get(id)) as unknown as Record<string, unknown>
+  change(record)
+  writeFileSync(join(dataDir, 'conversations', `${id}.json`), JSON.stringify(record))
+  rmSync(join(dataDir, 'conversations', `${id}.jsonl`), { force: true })
+}
 
 function openDeal() {
   const deal = createSeedWorkspace().records.deal.find((d) => d.fields.stage !== 'won' && d.fields.stage !== 'lost')
@@ -145,19 +159,15 @@ describe('1. identity is a principal, not a bare CRM user id', () => {
     const [card] = await t.h['actions.inbox']({})
     await t.close()
     // Rewrite what is on disk into the old shape: `userId: 'u-maria'`, no principal.
-    const convFile = join(dir.path, 'conversations', `${c.id}.json`)
-    const conv = JSON.parse(readFileSync(convFile, 'utf8'))
-    delete conv.principal
-    conv.userId = 'u-maria'
-    writeFileSync(convFile, JSON.stringify(conv))
-    for (const f of readdirSync(join(dir.path, 'ledger')).filter((f) => f.endsWith('.json'))) {
-      const doc = JSON.parse(readFileSync(join(dir.path, 'ledger', f), 'utf8'))
-      for (const a of Object.values(doc.actions ?? {}) as Record<string, unknown>[]) {
-        delete a.principal
-        a.userId = 'u-maria'
-      }
-      writeFileSync(join(dir.path, 'ledger', f), JSON.stringify(doc))
-    }
+    rewriteConversation(dir.path, c.id, (conv) => {
+      delete conv.principal
+      conv.userId = 'u-maria'
+    })
+    const journal = readdirSync(join(dir.path, 'ledger')).find((f) => /^open-\d+\.jsonl$/.test(f))!
+    const stored = new ActionLedger({ stores: createNodeStoreFactory(dir.path), clock: Date.now, expiryHours: () => 48 }).get(card.id)!
+    const { principal: _principal, ...legacyRecord } = stored
+    // A later line is a newer state of the same action: the record as an older build wrote it.
+    appendToJournal(join(dir.path, 'ledger', journal), [{ ...legacyRecord, userId: 'u-maria' }])
     t = await openTestApp(dir.path, { model: () => script.model })
     cleanups.push(() => t.close())
     // Maria's account is restored at start-up and claims her old data.
@@ -337,10 +347,9 @@ describe('6. a crash during a proposal never leaves the conversation stuck', () 
     await t.close()
     // What a kill between the model's answer and the proposal's write leaves: an open step, no action.
     for (const f of readdirSync(join(dir.path, 'ledger'))) writeFileSync(join(dir.path, 'ledger', f), JSON.stringify({ actions: {} }))
-    const file = join(dir.path, 'conversations', `${c.id}.json`)
-    const conv = JSON.parse(readFileSync(file, 'utf8'))
-    conv.status = 'waiting'
-    writeFileSync(file, JSON.stringify(conv))
+    rewriteConversation(dir.path, c.id, (conv) => {
+      conv.status = 'waiting'
+    })
     writeFileSync(join(dir.path, 'conversations', `${c.id}.json.tmp-1700000000abcdef`), '{"half": ')
 
     t = await openTestApp(dir.path, { model: () => script.model })
@@ -352,6 +361,39 @@ describe('6. a crash during a proposal never leaves the conversation stuck', () 
     steps.push({ text: 'Back again.' })
     await t.say(c.id, 'Are you there?')
     expect((await t.h['conversations.get']({ conversationId: c.id })).entries.at(-1)).toMatchObject({ kind: 'assistant', text: 'Back again.' })
+  })
+})
+
+describe('6b. a card on disk whose step the conversation had not saved yet (the conversation commits after the ledger)', () => {
+  it('is put back in its conversation at start-up; deciding it runs once and the conversation goes on', async () => {
+    const dir = tempDir()
+    cleanups.push(() => dir.remove())
+    const steps: ScriptStep[] = [{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: openDeal().id, fields: { amount: 41 } } }] }]
+    const script = scriptedModel(steps)
+    let t = await openTestApp(dir.path, { model: () => script.model })
+    await t.signIn('maria')
+    const c = await t.h['conversations.create']({})
+    await t.say(c.id, 'Set it')
+    const [card] = await t.h['actions.inbox']({})
+    await t.close()
+    // What a kill right after the ledger's write leaves: the user's message saved, nothing after it.
+    rewriteConversation(dir.path, c.id, (conv) => {
+      const messages = conv.messages as { role: string }[]
+      conv.messages = messages.slice(0, messages.findIndex((m) => m.role === 'user') + 1)
+      conv.entries = (conv.entries as { kind: string }[]).filter((e) => e.kind === 'user')
+      conv.openStep = null
+      conv.status = 'running'
+    })
+    steps.push({ text: 'Done: the amount is 41.' })
+    t = await openTestApp(dir.path, { model: () => script.model })
+    cleanups.push(() => t.close())
+    const view = await t.h['conversations.get']({ conversationId: c.id })
+    expect(view.status).toBe('waiting')
+    expect(view.entries.find((e) => e.kind === 'tool')).toMatchObject({ status: 'waiting', actionId: card.id })
+    await t.h['actions.decide']({ actionId: card.id, hash: card.hash, decision: 'approve' })
+    await t.app.assistant.idle()
+    expect(await t.admin.effectCount(card.id)).toBe(1)
+    expect((await t.h['conversations.get']({ conversationId: c.id })).entries.at(-1)).toMatchObject({ kind: 'assistant', text: 'Done: the amount is 41.' })
   })
 })
 
@@ -415,8 +457,10 @@ describe('8. valid JSON of the wrong shape never stops start-up', () => {
     const good = first.app.assistant.createConversation()
     const bad = first.app.assistant.createConversation()
     await first.close()
-    const file = join(dir.path, 'conversations', `${bad.id}.json`)
-    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), title: 'Pipeline review', entries: 'oops' }))
+    rewriteConversation(dir.path, bad.id, (conv) => {
+      conv.title = 'Pipeline review'
+      conv.entries = 'oops'
+    })
     const t = await openTestApp(dir.path, { model: () => { throw new Error('unused') } })
     cleanups.push(() => t.close())
     expect((await t.h['conversations.list']({})).map((c) => c.id)).toEqual([good.id])
