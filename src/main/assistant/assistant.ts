@@ -74,6 +74,8 @@ export class Assistant {
         if (c.title === 'New conversation') c.title = text.length > 60 ? `${text.slice(0, 57)}…` : text
         c.status = 'running'
       })
+      // The person's own words are on disk before the reply says they were sent.
+      this.deps.conversations.flush()
       this.updates.pushEntry(updated, entry)
       this.core.activity({ at: entry.at, event: 'request', principal: user.principal, conversationId, requestId: entry.id, text })
       this.updates.emitSummary(conversationId)
