@@ -102,6 +102,9 @@ export class Recovery {
   private reattachLiveActions(conversationId: string): void {
     const conversation = this.deps.conversations.get(conversationId)
     if (!conversation) return
+    // Only actions still in play: start-up must not read every settled action to find them.
+    const inPlay = this.deps.ledger.inState('pending', 'approved', 'executing', 'outcome_unknown').filter((a) => a.conversationId === conversationId)
+    if (inPlay.length === 0) return
     const answered = new Set(
       conversation.messages.flatMap((m) => (m.role === 'tool' && Array.isArray(m.content) ? m.content.map((p) => (p as { toolCallId?: string }).toolCallId ?? '') : []))
     )
@@ -109,9 +112,7 @@ export class Recovery {
       conversation.messages.flatMap((m) => (m.role === 'assistant' && Array.isArray(m.content) ? m.content.flatMap((p) => (p.type === 'tool-call' ? [p.toolCallId] : [])) : []))
     )
     const open = new Set(conversation.openStep?.calls.map((c) => c.toolCallId) ?? [])
-    const lost = this.deps.ledger
-      .forConversation(conversationId)
-      .filter((a) => LIVE_STATES.has(a.state) && !open.has(a.toolCallId) && !answered.has(a.toolCallId))
+    const lost = inPlay.filter((a) => !open.has(a.toolCallId) && !answered.has(a.toolCallId)).sort((a, b) => a.createdAt - b.createdAt)
     if (lost.length === 0) return
     this.updates.update(conversationId, (c) => {
       const missing = lost.filter((a) => !called.has(a.toolCallId))
