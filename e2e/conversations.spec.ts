@@ -16,6 +16,7 @@ test('rename, search by content, and delete that waits for the card to be decide
 
   // A second conversation with a card waiting.
   await page.getByTestId('new-conversation').click()
+  await expect(page.locator('.view-header__title')).toHaveText('New conversation') // its own composer now
   await ask(page, 'Move deal Spring dock hardware order to stage negotiation')
   await expect(card(page)).toHaveAttribute('data-state', 'pending')
 
