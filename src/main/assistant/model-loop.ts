@@ -2,7 +2,7 @@
 // to the gate. A step that ends on an approval card simply ends: waiting is state on disk (the
 // ledger and the conversation's open step), never a promise held here.
 import { randomUUID } from 'node:crypto'
-import { streamText, tool, type ModelMessage, type ToolSet } from 'ai'
+import { streamText, tool, zodSchema, type ModelMessage, type ToolSet } from 'ai'
 import type { Entry, SignedInUser, TokenUsage } from '../../shared/domain'
 import { checkAccess } from '../access/access'
 import { requestIdOf } from '../activity/request-id'
@@ -220,7 +220,8 @@ export class ModelLoop {
     const key = abilities.map((a) => a.name).join('\n')
     if (this.tools?.key === key) return this.tools.set
     const set: ToolSet = {}
-    for (const ability of abilities) set[ability.name] = tool({ description: ability.description, inputSchema: ability.inputSchema })
+    // zodSchema() converts to JSON Schema once and keeps it; a bare zod schema is converted per call.
+    for (const ability of abilities) set[ability.name] = tool({ description: ability.description, inputSchema: zodSchema(ability.inputSchema) })
     this.tools = { key, set }
     return set
   }
