@@ -57,7 +57,9 @@ export class Recovery {
   unstick(conversationId: string): void {
     const conversation = this.deps.conversations.get(conversationId)
     if (!conversation) return
-    if (conversation.status === 'running') {
+    // "Running" with no answer in progress in this process: a crash cut it (Stop's own abort is
+    // still winding down when Stop calls this, and says so itself).
+    if (conversation.status === 'running' && !this.core.running.has(conversationId)) {
       this.updates.addNotice(conversationId, 'The answer was interrupted (the app closed or crashed). Nothing that needed approval ran without it.', true)
       this.updates.setStatus(conversationId, 'error')
     }

@@ -144,6 +144,10 @@ describe('a stopped answer', () => {
   it('stays on screen but is not sent back to the model as its own words', async () => {
     const { t, c, entry, script } = await stopped()
     expect(entry).toMatchObject({ kind: 'assistant', stopped: 'unused', text: expect.stringContaining('The overdue invoices are') })
+    // A Stop is not a crash: no "the app closed or crashed" notice, and the conversation is idle.
+    const after = await t.h['conversations.get']({ conversationId: c.id })
+    expect(after.entries.filter((e) => e.kind === 'notice')).toEqual([])
+    expect(after.status).toBe('idle')
     await t.say(c.id, 'Go on')
     const prompt = JSON.stringify(script.prompts.at(-1))
     expect(prompt).not.toContain('The overdue invoices are')
