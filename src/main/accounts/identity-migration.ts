@@ -22,3 +22,10 @@ export function migrateLegacyIdentity(
 export function legacyOwner(bareUserId: string): string {
   return `legacy:${bareUserId}`
 }
+
+/** A stored record with `userId` and no `principal` (an older build's) is given its legacy owner; others are returned as they are. */
+export function withLegacyOwner(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || 'principal' in raw) return raw
+  const { userId, ...rest } = raw as Record<string, unknown>
+  return typeof userId === 'string' ? { ...rest, principal: legacyOwner(userId) } : raw
+}

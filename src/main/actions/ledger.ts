@@ -24,6 +24,7 @@ import type { ActionCard, ActionState, ActionView } from '../../shared/domain'
 import { TERMINAL_STATES } from '../../shared/domain'
 import { appendToJournal, loadJournal, readJournal, removeFile, writeJournalAtomically } from '../storage/journal'
 import type { JsonStore, JsonStoreFactory } from '../storage/types'
+import { legacyOwner } from '../accounts/identity-migration'
 import { actionHash } from './hash'
 import { parseStoredAction, type DamagedAction } from './record-schema'
 import { assertTransition } from './state-machine'
@@ -247,7 +248,7 @@ export class ActionLedger {
 
   /** Gives actions saved under a bare CRM user id to that user's principal (see identity-migration.ts). */
   claimLegacy(bareUserId: string, principal: string): void {
-    const owner = `legacy:${bareUserId}`
+    const owner = legacyOwner(bareUserId)
     const claimed = this.all()
       .filter((a) => a.principal === owner)
       .map((a) => ({ ...a, principal, decidedBy: a.decidedBy === bareUserId ? principal : a.decidedBy }))

@@ -2,6 +2,7 @@
 // damaged action is set aside and reported, never a reason for the app not to start.
 import { z } from 'zod'
 import { actionCardSchema, actionStateSchema } from '../../shared/domain'
+import { withLegacyOwner } from '../accounts/identity-migration'
 import type { ActionRecord } from './ledger'
 
 const storedActionSchema = z.object({
@@ -39,11 +40,7 @@ export interface DamagedAction {
 
 export function parseStoredAction(raw: unknown): { ok: true; action: ActionRecord } | { ok: false; damaged: DamagedAction } {
   // Saved before identities were principals: held for the principal of that user id (see identity-migration.ts).
-  const candidate =
-    raw && typeof raw === 'object' && !('principal' in raw) && typeof (raw as { userId?: unknown }).userId === 'string'
-      ? (({ userId, ...rest }) => ({ ...rest, principal: `legacy:${userId}` }))(raw as Record<string, unknown> & { userId: string })
-      : raw
-  const parsed = storedActionSchema.safeParse(candidate)
+  const parsed = storedActionSchema.safeParse(withLegacyOwner(raw))
   if (parsed.success) return { ok: true, action: parsed.data as ActionRecord }
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>
   return {

@@ -2,6 +2,7 @@
 // model, outcome, and what the assistant was asked and did for each request. One JSON object per
 // line, fsync'd, in the user's data folder, each line chained to the one before it (chain.ts), so
 // an edit is detectable. Never secrets.
+import { legacyOwner } from '../accounts/identity-migration'
 import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { chainFieldsOf, chainLine, GENESIS, sha256, verifyChain, type ChainReport } from './chain'
@@ -183,7 +184,7 @@ function parseLines(text: string): LoggedEntry[] {
       const entry = JSON.parse(line) as Record<string, unknown>
       if (!entry || typeof entry !== 'object' || typeof entry.event !== 'string') continue
       // Lines written before identities were principals carry the bare CRM user id.
-      if (entry.principal === undefined && entry.userId !== undefined) entry.principal = `legacy:${String(entry.userId)}`
+      if (entry.principal === undefined && entry.userId !== undefined) entry.principal = legacyOwner(String(entry.userId))
       out.push(entry as unknown as LoggedEntry)
     } catch {
       // a torn line after a crash is skipped, never fatal

@@ -25,6 +25,7 @@ import { basename, join } from 'node:path'
 import { z } from 'zod'
 import type { ModelMessage, ToolResultPart } from 'ai'
 import { conversationStatusSchema, entrySchema, type ConversationStatus, type ConversationSummary, type ConversationView, type Entry } from '../../shared/domain'
+import { legacyOwner, withLegacyOwner } from '../accounts/identity-migration'
 import { appendToJournal, readJournal, truncateJournal, writeJournalAtomically } from '../storage/journal'
 
 export interface OpenStep {
@@ -159,7 +160,7 @@ export class ConversationStore {
 
   /** Gives conversations saved under a bare CRM user id to that user's principal (see identity-migration.ts). */
   claimLegacy(bareUserId: string, principal: string): void {
-    for (const record of [...this.cache.values()].filter((c) => c.principal === `legacy:${bareUserId}`)) {
+    for (const record of [...this.cache.values()].filter((c) => c.principal === legacyOwner(bareUserId))) {
       this.cache.set(record.id, { ...record, principal })
       this.markDirty(record.id, true)
     }
@@ -392,10 +393,7 @@ const storedConversationSchema = z.object({
 
 /** A conversation as stored, checked; null when it cannot be used. Saved under a bare user id: held for that user's principal. */
 function parseConversation(raw: unknown): ConversationRecord | null {
-  const candidate =
-    raw && typeof raw === 'object' && !('principal' in raw) && typeof (raw as { userId?: unknown }).userId === 'string'
-      ? (({ userId, ...rest }) => ({ ...rest, principal: `legacy:${userId}` }))(raw as Record<string, unknown> & { userId: string })
-      : raw
+  const candidate = withLegacyOwner(raw)
   const parsed = storedConversationSchema.safeParse(candidate)
   // The record as read (not zod's copy), so what the journal holds and what memory holds are the same objects.
   return parsed.success ? (candidate as ConversationRecord) : null

@@ -33,6 +33,21 @@ function rewriteConversation(dataDir: string, id: string, change: (record: Recor
   rmSync(join(dataDir, 'conversations', `${id}.jsonl`), { force: true })
 }
 
+/** Maria's card for a deal amount, proposed by an app that then closed: the data folder as it left it. */
+async function cardLeftOnDisk(amount: number) {
+  const dir = tempDir()
+  cleanups.push(() => dir.remove())
+  const steps: ScriptStep[] = [{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: openDeal().id, fields: { amount } } }] }]
+  const script = scriptedModel(steps)
+  const t = await openTestApp(dir.path, { model: () => script.model })
+  await t.signIn('maria')
+  const c = await t.h['conversations.create']({})
+  await t.say(c.id, 'Set the amount')
+  const [card] = await t.h['actions.inbox']({})
+  await t.close()
+  return { dir, steps, script, c, card }
+}
+
 function openDeal() {
   const deal = createSeedWorkspace().records.deal.find((d) => d.fields.stage !== 'won' && d.fields.stage !== 'lost')
   if (!deal) throw new Error('no open deal')
@@ -148,16 +163,7 @@ describe('1. identity is a principal, not a bare CRM user id', () => {
   })
 
   it('data saved under a bare user id before this change is claimed by its principal at start-up, once', async () => {
-    const dir = tempDir()
-    cleanups.push(() => dir.remove())
-    const steps: ScriptStep[] = [{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: openDeal().id, fields: { amount: 77 } } }] }]
-    const script = scriptedModel(steps)
-    let t = await openTestApp(dir.path, { model: () => script.model })
-    await t.signIn('maria')
-    const c = await t.h['conversations.create']({})
-    await t.say(c.id, 'Set the amount')
-    const [card] = await t.h['actions.inbox']({})
-    await t.close()
+    const { dir, script, c, card } = await cardLeftOnDisk(77)
     // Rewrite what is on disk into the old shape: `userId: 'u-maria'`, no principal.
     rewriteConversation(dir.path, c.id, (conv) => {
       delete conv.principal
@@ -168,7 +174,7 @@ describe('1. identity is a principal, not a bare CRM user id', () => {
     const { principal: _principal, ...legacyRecord } = stored
     // A later line is a newer state of the same action: the record as an older build wrote it.
     appendToJournal(join(dir.path, 'ledger', journal), [{ ...legacyRecord, userId: 'u-maria' }])
-    t = await openTestApp(dir.path, { model: () => script.model })
+    const t = await openTestApp(dir.path, { model: () => script.model })
     cleanups.push(() => t.close())
     // Maria's account is restored at start-up and claims her old data.
     expect(t.app.appState().user?.login).toBe('maria')
@@ -336,15 +342,7 @@ describe('3. the approval binds what the email will actually do', () => {
 
 describe('6. a crash during a proposal never leaves the conversation stuck', () => {
   it('an open step with no action on disk is closed at start-up; send, retry and stop work', async () => {
-    const dir = tempDir()
-    cleanups.push(() => dir.remove())
-    const steps: ScriptStep[] = [{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: openDeal().id, fields: { amount: 1 } } }] }]
-    const script = scriptedModel(steps)
-    let t = await openTestApp(dir.path, { model: () => script.model })
-    await t.signIn('maria')
-    const c = await t.h['conversations.create']({})
-    await t.say(c.id, 'Set it')
-    await t.close()
+    const { dir, steps, script, c } = await cardLeftOnDisk(1)
     // What a kill between the model's answer and the proposal's write leaves: an open step, no action.
     for (const f of readdirSync(join(dir.path, 'ledger'))) writeFileSync(join(dir.path, 'ledger', f), JSON.stringify({ actions: {} }))
     rewriteConversation(dir.path, c.id, (conv) => {
@@ -352,7 +350,7 @@ describe('6. a crash during a proposal never leaves the conversation stuck', () 
     })
     writeFileSync(join(dir.path, 'conversations', `${c.id}.json.tmp-1700000000abcdef`), '{"half": ')
 
-    t = await openTestApp(dir.path, { model: () => script.model })
+    const t = await openTestApp(dir.path, { model: () => script.model })
     cleanups.push(() => t.close())
     expect(t.app.conversations.get(c.id)?.openStep).toBeNull()
     expect(readdirSync(join(dir.path, 'conversations')).filter((f) => f.includes('.tmp-'))).toEqual([])
@@ -366,16 +364,7 @@ describe('6. a crash during a proposal never leaves the conversation stuck', () 
 
 describe('6b. a card on disk whose step the conversation had not saved yet (the conversation commits after the ledger)', () => {
   it('is put back in its conversation at start-up; deciding it runs once and the conversation goes on', async () => {
-    const dir = tempDir()
-    cleanups.push(() => dir.remove())
-    const steps: ScriptStep[] = [{ toolCalls: [{ name: 'update_record', input: { type: 'deal', id: openDeal().id, fields: { amount: 41 } } }] }]
-    const script = scriptedModel(steps)
-    let t = await openTestApp(dir.path, { model: () => script.model })
-    await t.signIn('maria')
-    const c = await t.h['conversations.create']({})
-    await t.say(c.id, 'Set it')
-    const [card] = await t.h['actions.inbox']({})
-    await t.close()
+    const { dir, steps, script, c, card } = await cardLeftOnDisk(41)
     // What a kill right after the ledger's write leaves: the user's message saved, nothing after it.
     rewriteConversation(dir.path, c.id, (conv) => {
       const messages = conv.messages as { role: string }[]
@@ -385,7 +374,7 @@ describe('6b. a card on disk whose step the conversation had not saved yet (the 
       conv.status = 'running'
     })
     steps.push({ text: 'Done: the amount is 41.' })
-    t = await openTestApp(dir.path, { model: () => script.model })
+    const t = await openTestApp(dir.path, { model: () => script.model })
     cleanups.push(() => t.close())
     const view = await t.h['conversations.get']({ conversationId: c.id })
     expect(view.status).toBe('waiting')
