@@ -48,6 +48,34 @@ const s = (key: string) => {
   return found
 }
 
+/** A peer's propose and decide, sampled the same way for each peer and mode. */
+function peerSystem(
+  label: string,
+  mode: string,
+  durable: boolean,
+  peers: Map<string, { propose(): Promise<string>; decide(id: string): Promise<unknown> }>
+): System {
+  const name = `${label} (${mode})`
+  return {
+    name,
+    key: name,
+    durable,
+    sizes: SIZES,
+    async sample(size, n) {
+      const peer = peers.get(`${mode}-${size}`)!
+      const propose: number[] = []
+      const decide: number[] = []
+      for (let i = 0; i < n; i++) {
+        let id = ''
+        propose.push(await timeAsync(async () => (id = await peer.propose())))
+        decide.push(await timeAsync(() => peer.decide(id)))
+      }
+      s(`${name}/propose/${size}`).add(propose)
+      s(`${name}/decide/${size}`).add(decide)
+    }
+  }
+}
+
 interface System {
   name: string
   /** The series prefix its figures are stored under, when it has propose/decide figures. */
@@ -143,46 +171,8 @@ async function main() {
         s(`file per action/decide/${size}`).add(runs.map((r) => r.decide))
       }
     },
-    ...OPENAI_MODES.map(
-      (mode): System => ({
-        name: `OpenAI Agents JS (${mode})`,
-        key: `OpenAI Agents JS (${mode})`,
-        durable: mode === 'atomic+fsync',
-        sizes: SIZES,
-        async sample(size, n) {
-          const peer = openai.get(`${mode}-${size}`)!
-          const propose: number[] = []
-          const decide: number[] = []
-          for (let i = 0; i < n; i++) {
-            let id = ''
-            propose.push(await timeAsync(async () => (id = await peer.propose())))
-            decide.push(await timeAsync(() => peer.decide(id)))
-          }
-          s(`OpenAI Agents JS (${mode})/propose/${size}`).add(propose)
-          s(`OpenAI Agents JS (${mode})/decide/${size}`).add(decide)
-        }
-      })
-    ),
-    ...LANGGRAPH_MODES.map(
-      (mode): System => ({
-        name: `LangGraph.js (${mode})`,
-        key: `LangGraph.js (${mode})`,
-        durable: mode === 'synchronous=FULL',
-        sizes: SIZES,
-        async sample(size, n) {
-          const peer = langgraph.get(`${mode}-${size}`)!
-          const propose: number[] = []
-          const decide: number[] = []
-          for (let i = 0; i < n; i++) {
-            let id = ''
-            propose.push(await timeAsync(async () => (id = await peer.propose())))
-            decide.push(await timeAsync(() => peer.decide(id)))
-          }
-          s(`LangGraph.js (${mode})/propose/${size}`).add(propose)
-          s(`LangGraph.js (${mode})/decide/${size}`).add(decide)
-        }
-      })
-    )
+    ...OPENAI_MODES.map((mode) => peerSystem('OpenAI Agents JS', mode, mode === 'atomic+fsync', openai)),
+    ...LANGGRAPH_MODES.map((mode) => peerSystem('LangGraph.js', mode, mode === 'synchronous=FULL', langgraph))
   ]
   const restores: System[] = [
     ...(['all waiting', 'realistic mix'] as Mix[]).map(

@@ -5,7 +5,7 @@ import { streamText, tool, type LanguageModel, type ModelMessage } from 'ai'
 import { z } from 'zod'
 import { createLanguageModel } from '../../../src/main/providers/factory'
 import { describeProviderError, isInterruptedFinish, StreamInterruptedError } from '../../../src/main/providers/errors'
-import type { ProviderFailure } from '../../../src/main/providers/types'
+import type { ProviderConfigInput, ProviderFailure } from '../../../src/main/providers/types'
 import type { Flavor } from '../../support/provider-servers'
 
 export const API_KEYS: Record<Flavor, string> = {
@@ -139,3 +139,17 @@ export async function runTurn(
 }
 
 export const userAsks = (text: string): ModelMessage[] => [{ role: 'user', content: text }]
+
+/** What a person enters in Settings for each wire format; a local endpoint (ollama) needs no key. */
+export function providerConfigFor(flavor: Flavor, baseURL: string, extra: Partial<ProviderConfigInput> = {}): ProviderConfigInput {
+  switch (flavor) {
+    case 'openai-chat':
+      return { kind: 'openai', api: 'chat', model: MODEL_IDS[flavor], baseURL, apiKey: API_KEYS[flavor], ...extra }
+    case 'openai-responses':
+      return { kind: 'openai', api: 'responses', model: MODEL_IDS[flavor], baseURL, apiKey: API_KEYS[flavor], ...extra }
+    case 'anthropic':
+      return { kind: 'anthropic', model: MODEL_IDS[flavor], baseURL, apiKey: API_KEYS[flavor], ...extra }
+    case 'ollama':
+      return { kind: 'openai-compatible', model: MODEL_IDS[flavor], baseURL, ...extra }
+  }
+}

@@ -7,24 +7,13 @@ import type { ProviderConfigInput } from '../../../src/main/providers/types'
 import { DefaultProviderService } from '../../../src/main/providers/service'
 import { MemorySecretStore } from '../../../src/main/secrets/memory-store'
 import { createNodeStoreFactory } from '../../../src/main/storage/node-store'
-import { errorBodies, reply, startHttpProxy, startProviderServer, type Flavor, type HttpProxy, type ProviderServer } from '../../support/provider-servers'
+import { errorBodies, reply, startHttpProxy, startProviderServer, type HttpProxy, type ProviderServer } from '../../support/provider-servers'
 import { openTestApp, tempDir } from '../../support/test-app'
-import { API_KEYS, FLAVORS, MODEL_IDS } from './helpers'
+import { FLAVORS, providerConfigFor } from './helpers'
 
 const IDLE_MS = 400
 
-function configFor(flavor: Flavor, baseURL: string, extra: Partial<ProviderConfigInput> = {}): ProviderConfigInput {
-  switch (flavor) {
-    case 'openai-chat':
-      return { kind: 'openai', api: 'chat', model: MODEL_IDS[flavor], baseURL, apiKey: API_KEYS[flavor], ...extra }
-    case 'openai-responses':
-      return { kind: 'openai', api: 'responses', model: MODEL_IDS[flavor], baseURL, apiKey: API_KEYS[flavor], ...extra }
-    case 'anthropic':
-      return { kind: 'anthropic', model: MODEL_IDS[flavor], baseURL, apiKey: API_KEYS[flavor], ...extra }
-    case 'ollama':
-      return { kind: 'openai-compatible', model: MODEL_IDS[flavor], baseURL, ...extra }
-  }
-}
+const configFor = providerConfigFor
 
 async function rig(options: { secrets?: MemorySecretStore } = {}) {
   const dir = tempDir()

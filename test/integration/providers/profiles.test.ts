@@ -12,7 +12,7 @@ import { MemorySecretStore } from '../../../src/main/secrets/memory-store'
 import { secretKeys } from '../../../src/main/secrets/types'
 import { createNodeStoreFactory } from '../../../src/main/storage/node-store'
 import { errorBodies, reply, startProviderServer, type Flavor, type ProviderServer } from '../../support/provider-servers'
-import { API_KEYS, FLAVORS, MODEL_IDS, runTurn, userAsks } from './helpers'
+import { API_KEYS, FLAVORS, MODEL_IDS, providerConfigFor, runTurn, userAsks } from './helpers'
 
 let dataDir: string
 let secrets: MemorySecretStore
@@ -28,17 +28,9 @@ afterEach(() => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
+/** As providerConfigFor, with a key for the local endpoint too (its profile keeps one here). */
 function configFor(flavor: Flavor, baseURL: string, extra: Partial<ProviderConfigInput> = {}): ProviderConfigInput {
-  switch (flavor) {
-    case 'openai-chat':
-      return { kind: 'openai', api: 'chat', model: MODEL_IDS[flavor], baseURL, apiKey: API_KEYS[flavor], ...extra }
-    case 'openai-responses':
-      return { kind: 'openai', api: 'responses', model: MODEL_IDS[flavor], baseURL, apiKey: API_KEYS[flavor], ...extra }
-    case 'anthropic':
-      return { kind: 'anthropic', model: MODEL_IDS[flavor], baseURL, apiKey: API_KEYS[flavor], ...extra }
-    case 'ollama':
-      return { kind: 'openai-compatible', model: MODEL_IDS[flavor], baseURL, apiKey: API_KEYS[flavor], ...extra }
-  }
+  return providerConfigFor(flavor, baseURL, flavor === 'ollama' ? { apiKey: API_KEYS[flavor], ...extra } : extra)
 }
 
 /** Chooses and agrees, as the user does; returns the new profile's id. */
