@@ -6,6 +6,7 @@
 // ratio is between figures of this same run. Writes bench/results.md.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { browserSection } from './browser'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { version as nodeVersion } from 'node:process'
@@ -279,7 +280,7 @@ async function main() {
   const heapMb = heapOfRestore(join(root, 'restore-all waiting-10000'))
   await appBench.close()
   for (const peer of langgraph.values()) peer.close()
-  writeResults(heapMb)
+  await writeResults(heapMb)
 }
 
 let appBench: AppBench
@@ -322,7 +323,7 @@ const ms = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toF
 const x = (n: number) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(0) : n.toFixed(1)}×` : '—')
 const get = (key: string) => series.get(key)
 
-function writeResults(heapMb: number): void {
+async function writeResults(heapMb: number): Promise<void> {
   const fsync = get('fsync floor')!.p50
   const atomic = get('atomic-replace floor')!.p50
   const append = get('append floor')!.p50
@@ -411,6 +412,8 @@ function writeResults(heapMb: number): void {
   L.push(`- approve → CRM write applied: median ${ms(get('app/toApplied')!.p50)} (target < 10 on a quiet run: ${verdict(get('app/toApplied')!.p50, get('app/appliedCpu')!.p50)}).`)
   L.push('')
   L.push('How Countersign writes: every change to an action is one checksummed line appended to the ledger\'s open journal with one write and one fdatasync, so it costs the same at 10 or 10,000 actions in play and sits near the fsync floor, below the atomic-replace floor that any whole-file rewrite pays. Start-up reads that one journal; settled actions live in one journal per day, read on first use. One small electron-store file per action was measured as the alternative: it pays conf\'s atomic replace per change and one file open per action at start-up.')
+  // The inbox in the browser (BENCH_BROWSER=0 skips it, e.g. where Chromium is missing).
+  if (process.env.BENCH_BROWSER !== '0') L.push('', ...(await browserSection()))
   const out = join(import.meta.dirname, 'results.md')
   writeFileSync(out, L.join('\n') + '\n')
   console.log(L.join('\n'))
