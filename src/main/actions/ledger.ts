@@ -145,6 +145,17 @@ export class ActionLedger {
     }
   }
 
+  /** Actions this start-up's compaction moved to the settled journals: they settled since the previous start. */
+  private readonly settledSinceLastStart: ActionRecord[] = []
+
+  /**
+   * Every action that changed since the previous start-up: those still in play and those that
+   * settled since. Anything a crash interrupted is among them; the settled journals are not read.
+   */
+  changedSinceLastStart(): ActionRecord[] {
+    return [...this.byId.values()].filter((a) => !isTerminal(a.state)).concat(this.settledSinceLastStart)
+  }
+
   /** The number of actions in the ledger, settled ones included. */
   get size(): number {
     this.readClosed()
@@ -311,7 +322,11 @@ export class ActionLedger {
       if (m && Number(m[1]) < next) removeFile(join(this.dir, f))
     }
     // Settled actions now live in their day's journal, read again on first use.
-    for (const [id, action] of this.byId) if (isTerminal(action.state)) this.byId.delete(id)
+    for (const [id, action] of this.byId) {
+      if (!isTerminal(action.state)) continue
+      this.settledSinceLastStart.push(action)
+      this.byId.delete(id)
+    }
   }
 
   /**

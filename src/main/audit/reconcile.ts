@@ -23,7 +23,8 @@ export function reconcileAudit(ledger: ActionLedger, audit: AuditLog, clock: () 
   // whole log read, those up to the newest archived entry were logged and then archived.
   const since = complete ? (archivedThrough === null ? -Infinity : archivedThrough + 1) : (events[0]?.at ?? clock())
   let added = 0
-  for (const action of ledger.all()) {
+  // A crash can only have cut lines of actions that changed since the previous start-up.
+  for (const action of ledger.changedSinceLastStart()) {
     if (legacy.has(action.id)) continue // logged before lines carried their state
     for (const step of action.history) {
       if (!AUDITED.has(step.state) || step.at < since || seen.has(`${action.id}|${step.state}`)) continue

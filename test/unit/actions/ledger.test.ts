@@ -632,6 +632,24 @@ function mkdirp(file: string): void {
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true })
 }
 
+describe('what changed since the previous start-up (audit reconciliation reads only this)', () => {
+  it('is the actions in play and those settled since the last start, never older settled ones', () => {
+    const h = harness()
+    const old = h.ledger.propose(draft(), 'pending')
+    h.ledger.decide({ id: old.id, hash: old.hash, decision: 'decline', principal: 'u-ann' })
+    h.reopen() // that decline is filed away with the settled actions
+    const second = h.reopen()
+    const waiting = second.propose(draft(), 'pending')
+    const settled = second.propose(draft(), 'pending')
+    second.decide({ id: settled.id, hash: settled.hash, decision: 'approve', principal: 'u-ann' })
+    second.transition(settled.id, 'executing')
+    second.transition(settled.id, 'succeeded')
+    const third = h.reopen()
+    expect(third.changedSinceLastStart().map((a) => a.id).sort()).toEqual([waiting.id, settled.id].sort())
+    expect(third.get(old.id)?.state).toBe('declined') // still there, read on first use
+  })
+})
+
 describe('settled actions read on first use', () => {
   it('a decision on an action settled before a restart says it can no longer be decided', () => {
     const dir = mkdtempSync(join(tmpdir(), 'countersign-ledger-lazy-'))
