@@ -66,6 +66,9 @@ function toAutomation(ws: WorkspaceData, a: StoredAutomation): Automation {
   return { id: a.id, name: a.name, description: a.description, active: a.active, version: versionOf(ws.workspaceId, a.revision) }
 }
 
+/** One collator for every search: `localeCompare` builds one per call. */
+const byLabel = new Intl.Collator().compare
+
 export class SampleWorkspaceServer {
   private readonly sessions = new Map<string, string>()
   private offline = false
@@ -133,7 +136,7 @@ export class SampleWorkspaceServer {
         .filter((r) => readable(user, type, r))
         .map((r) => toCrmRecord(ws, user, type, r))
         .filter((r) => matches(type, r, query))
-        .sort((a, b) => a.label.localeCompare(b.label))
+        .sort((a, b) => byLabel(a.label, b.label))
       const offset = Math.max(0, Math.floor(query.offset ?? 0))
       return { records: all.slice(offset, offset + clampLimit(query.limit)), total: all.length, offset }
     })

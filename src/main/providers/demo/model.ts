@@ -108,14 +108,35 @@ export function createDemoModel(options: DemoModelOptions = {}): LanguageModelV4
   }
 }
 
+/**
+ * Tokens as the common estimate of about four characters each. The whole history goes with every
+ * step, so each part's size is remembered by identity (the SDK passes the same tool inputs and
+ * results along from step to step) rather than serialised again each time.
+ */
 function usageOf(prompt: Prompt, step: DemoStep): Usage {
-  const words = (s: string) => (s.match(/\S+/g) ?? []).length
-  const input = prompt.reduce((n, m) => n + words(typeof m.content === 'string' ? m.content : JSON.stringify(m.content)), 0)
-  const output = words(step.text) + step.calls.reduce((n, c) => n + words(JSON.stringify(c.input)), 0)
+  let chars = 0
+  for (const m of prompt) {
+    if (typeof m.content === 'string') chars += m.content.length
+    else for (const part of m.content) chars += partChars(part)
+  }
+  const input = Math.ceil(chars / 4)
+  const output = Math.ceil((step.text.length + step.calls.reduce((n, c) => n + JSON.stringify(c.input).length, 0)) / 4)
   return {
     inputTokens: { total: input, noCache: input, cacheRead: undefined, cacheWrite: undefined },
     outputTokens: { total: output, text: output, reasoning: undefined }
   }
+}
+
+const sizeOf = new WeakMap<object, number>()
+
+function partChars(part: object): number {
+  if ('text' in part && typeof part.text === 'string') return part.text.length
+  const value = 'output' in part ? part.output : 'input' in part ? part.input : part
+  if (typeof value === 'string') return value.length
+  if (!value || typeof value !== 'object') return 0
+  let size = sizeOf.get(value)
+  if (size === undefined) sizeOf.set(value, (size = JSON.stringify(value)?.length ?? 0))
+  return size
 }
 
 // ---- reading the conversation ------------------------------------------------------------------
