@@ -212,6 +212,7 @@ export function createApp(adapters: AppAdapters) {
       if (retention) clearInterval(retention)
       await assistant.idle()
       conversations.flush()
+      audit.flush()
     }
   }
 }

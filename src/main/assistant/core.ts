@@ -82,10 +82,13 @@ export class AssistantCore {
     })
   }
 
-  /** The activity trail: what was asked, each model step, each tool call. It is part of the audit log. */
+  /**
+   * The activity trail: what was asked, each model step, each tool call. It is part of the audit
+   * log, synced with the next decision or within a moment (audit-log.ts), not one sync per line.
+   */
   activity(event: ActivityEvent): void {
     try {
-      this.deps.audit.append(event)
+      this.deps.audit.append(event, 'soon')
     } catch (error) {
       // The trail must not stop the assistant; the failure goes to the local log.
       this.log('could not write the activity trail', error)

@@ -1,9 +1,13 @@
 // Append-only audit trail: every decision and execution, who, when, what (hash), provider and
 // model, outcome, and what the assistant was asked and did for each request. One JSON object per
-// line, fsync'd, in the user's data folder, each line chained to the one before it (chain.ts), so
-// an edit is detectable. Never secrets.
+// line in the user's data folder, each line chained to the one before it (chain.ts), so an edit is
+// detectable. Never secrets. A decision or execution is on disk (fdatasync) before `append`
+// returns. An activity line (what was asked, each model step, each read) is written at once and
+// synced with the next decision or within SOON_MS: the written line survives the app being killed,
+// and since a sync covers every line before it, a power cut can only take the newest activity lines,
+// never one before a decision, and never leaves a gap in the chain.
 import { legacyOwner } from '../accounts/identity-migration'
-import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
+import { appendFileSync, closeSync, existsSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { chainFieldsOf, chainLine, GENESIS, sha256, verifyChain, type ChainReport } from './chain'
 import { isActionEvent, type AuditEntry, type AuditEvent, type LoggedEntry } from './entries'
@@ -11,6 +15,11 @@ import { isActionEvent, type AuditEntry, type AuditEvent, type LoggedEntry } fro
 export type { AuditEvent } from './entries'
 
 const HEAD_TAIL_BYTES = 256 * 1024
+/** At most this long between an activity line being written and being synced to disk. */
+export const SOON_MS = 200
+
+/** `now`: on disk before `append` returns (decisions, executions); `soon`: within SOON_MS (activity). */
+export type Durability = 'now' | 'soon'
 
 export class AuditLog {
   private lastHash = GENESIS
@@ -18,6 +27,12 @@ export class AuditLog {
   private readonly listeners = new Set<(entry: LoggedEntry) => void>()
   /** Goes up when the file is rewritten (archiving), so readers that follow appends start over. */
   generation = 0
+  /** A `soon` line is written and waits for its sync (the timer, the next `now` line, or close). */
+  private syncTimer: NodeJS.Timeout | null = null
+  /** Syncs a caller waited for: one per decision or execution line (the benchmark and tests count them). */
+  durableWrites = 0
+  /** Syncs of activity lines alone, by the timer or at shutdown, which nobody waits for. */
+  backgroundSyncs = 0
 
   constructor(
     readonly file: string,
@@ -103,13 +118,20 @@ export class AuditLog {
     }
   }
 
-  append(entry: AuditEntry): LoggedEntry {
+  append(entry: AuditEntry, durability: Durability = 'now'): LoggedEntry {
     const seq = this.nextSeq
     const { line, hash } = chainLine(entry, seq, this.lastHash)
     const fd = openSync(this.file, 'a', 0o600)
     try {
       appendFileSync(fd, line + '\n')
-      fsyncSync(fd)
+      // One sync covers every line written before it, `soon` ones included.
+      if (durability === 'now') {
+        fdatasyncSync(fd)
+        this.durableWrites++
+        this.cancelSync()
+      } else {
+        this.syncTimer ??= setTimeout(() => this.syncLater(), SOON_MS).unref()
+      }
     } finally {
       closeSync(fd)
     }
@@ -118,6 +140,36 @@ export class AuditLog {
     const logged: LoggedEntry = { ...entry, seq }
     for (const listener of this.listeners) listener(logged)
     return logged
+  }
+
+  /** Syncs lines written `soon` now (at shutdown; the timer does it otherwise). */
+  flush(): void {
+    if (!this.cancelSync() || !existsSync(this.file)) return
+    // For appending: Windows syncs only a handle that may write.
+    const fd = openSync(this.file, 'a', 0o600)
+    try {
+      fdatasyncSync(fd)
+      this.backgroundSyncs++
+    } finally {
+      closeSync(fd)
+    }
+  }
+
+  private syncLater(): void {
+    try {
+      this.flush()
+    } catch {
+      // The lines are written; a sync that fails here (the folder gone, a full disk) fails again,
+      // and is reported, on the next decision's line, which the caller waits for.
+    }
+  }
+
+  /** True when a sync was waiting. */
+  private cancelSync(): boolean {
+    if (!this.syncTimer) return false
+    clearTimeout(this.syncTimer)
+    this.syncTimer = null
+    return true
   }
 
   /** Called with every entry appended from now on (the Activity index keeps itself current). */

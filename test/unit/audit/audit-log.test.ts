@@ -1,9 +1,10 @@
 // The audit trail: append-only, one JSON object per line, survives reopen, tolerates a torn tail.
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { AuditLog, type AuditEvent } from '../../../src/main/audit/audit-log'
+import { AuditLog, SOON_MS, type AuditEvent } from '../../../src/main/audit/audit-log'
+import type { StepEvent } from '../../../src/main/audit/entries'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -89,5 +90,71 @@ describe('AuditLog', () => {
     const f = file()
     new AuditLog(f).append(event(1))
     expect(statSync(f).mode & 0o777).toBe(0o600)
+  })
+
+  describe('activity lines (durability "soon")', () => {
+    const step = (i: number): StepEvent => ({
+      at: 1_700_000_000_000 + i,
+      event: 'step',
+      principal: 'u-ann',
+      conversationId: 'c1',
+      requestId: 'r1',
+      providerKind: 'demo',
+      provider: 'demo',
+      model: 'scripted',
+      outcome: 'tools'
+    })
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+    it('are in the file at once, so a process killed now loses none, and the chain reads whole after it', () => {
+      const f = file()
+      const log = new AuditLog(f)
+      log.append(step(1), 'soon')
+      log.append(step(2), 'soon')
+      expect(log.durableWrites).toBe(0)
+      // A second process (the app after kill -9) reads what the page cache holds: both lines.
+      const after = new AuditLog(f)
+      expect(after.readAll().map((e) => e.at)).toEqual([step(1).at, step(2).at])
+      after.append(event(3))
+      expect(after.verify()).toMatchObject({ ok: true, entries: 3 })
+      log.flush()
+    })
+
+    it('are synced by the next decision line, with one sync, or within SOON_MS when none comes', async () => {
+      const f = file()
+      const log = new AuditLog(f)
+      log.append(step(1), 'soon')
+      log.append(step(2), 'soon')
+      log.append(event(3))
+      expect(log.durableWrites).toBe(1)
+      await sleep(SOON_MS + 100)
+      expect(log.backgroundSyncs, 'the decision already synced the activity before it').toBe(0)
+      log.append(step(4), 'soon')
+      await sleep(SOON_MS + 100)
+      expect(log.backgroundSyncs).toBe(1)
+      log.flush()
+      expect(log.backgroundSyncs, 'nothing was waiting').toBe(1)
+      expect(log.durableWrites).toBe(1)
+    })
+
+    it('are synced at once by flush (shutdown)', () => {
+      const f = file()
+      const log = new AuditLog(f)
+      log.append(step(1), 'soon')
+      log.flush()
+      expect(log.backgroundSyncs).toBe(1)
+      expect(new AuditLog(f).readAll()).toHaveLength(1)
+    })
+
+    it('a sync that cannot open the file fails quietly in its timer; the next decision line reports it', async () => {
+      const f = file()
+      const log = new AuditLog(f)
+      log.append(step(1), 'soon')
+      // Something else now stands where the file was: opening it fails (EISDIR).
+      rmSync(f)
+      mkdirSync(f)
+      await sleep(SOON_MS + 100) // an exception in the timer would fail this run as unhandled
+      expect(() => log.append(event(2))).toThrow()
+    })
   })
 })

@@ -1,5 +1,6 @@
 // Through the real core (sample workspace, demo assistant): what one user message costs the
-// conversation on disk, however long the conversation already is, and that a restart sees it all.
+// conversation and the audit log on disk, however long the conversation already is, and that a
+// restart sees it all.
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConversationStore } from '../../../src/main/conversations/store'
 import { createDemoModel } from '../../../src/main/providers/demo'
@@ -22,18 +23,25 @@ async function start(dir: string) {
 }
 
 describe('conversations through the app: a message that ends on a card', () => {
-  it('costs at most two durable conversation writes, from the first message to the thirtieth, and a restart sees every entry', async () => {
+  it('costs at most two durable conversation writes and one audit sync, from the first message to the thirtieth, and a restart sees every entry', async () => {
     const dir = tempDir()
     cleanup.push(() => dir.remove())
     const t = await start(dir.path)
     const conversation = await t.h['conversations.create']({})
     await nextTurn()
     const perMessage: number[] = []
+    const auditPerMessage: number[] = []
     for (let round = 0; round < 30; round++) {
       const before = t.app.conversations.durableWrites
+      const auditBefore = t.app.audit.durableWrites
+      const auditLinesBefore = t.app.audit.readAll().length
       await t.say(conversation.id, `Move the deal ${DEAL} to ${STAGES[round % STAGES.length]}`)
       await nextTurn()
       perMessage.push(t.app.conversations.durableWrites - before)
+      // The proposal's line is the one sync waited for; the message, the steps and the read ride on it.
+      auditPerMessage.push(t.app.audit.durableWrites - auditBefore)
+      const lines = t.app.audit.readAll().slice(auditLinesBefore).map((e) => e.event)
+      expect(lines, `round ${round}`).toEqual(expect.arrayContaining(['request', 'step', 'tool', 'proposed']))
       const pending = (await t.h['actions.forConversation']({ conversationId: conversation.id })).filter((a) => a.state === 'pending')
       expect(pending, `round ${round}`).toHaveLength(1)
       // The card is on disk in the conversation too: a restart right now would show it waiting.
@@ -46,6 +54,7 @@ describe('conversations through the app: a message that ends on a card', () => {
       expect(t.app.ledger.get(pending[0].id)!.state).toBe('succeeded')
     }
     expect(Math.max(...perMessage), `writes per message: ${perMessage.join(', ')}`).toBeLessThanOrEqual(2)
+    expect(auditPerMessage, `audit syncs per message: ${auditPerMessage.join(', ')}`).toEqual(Array(30).fill(1))
     const view = await t.h['conversations.get']({ conversationId: conversation.id })
     expect(view.entries.filter((e) => e.kind === 'user')).toHaveLength(30)
     await t.close()
