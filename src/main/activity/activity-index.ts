@@ -48,24 +48,70 @@ export class ActivityIndex {
   private readonly writes = new Map<string, { write: ActivityWrite; item: Item; principal: string }>()
   /** conversationId|toolCallId → the request whose tool call it was. */
   private readonly calls = new Map<string, Item>()
+  /** conversationId|toolCallId → actions whose lines came before their call's, on a placeholder until it comes. */
+  private readonly awaitingCall = new Map<string, string[]>()
+  /** A read of the log under way (warm), and what was appended since it took its copy. */
+  private build: Generator<void, void> | null = null
+  private appendedDuringBuild: LoggedEntry[] = []
 
   constructor(private readonly audit: AuditLog) {
     audit.onAppend((entry) => {
-      if (this.built && this.generation === audit.generation) this.add(entry)
+      if (this.build) this.appendedDuringBuild.push(entry)
+      else if (this.isCurrent()) this.add(entry)
     })
   }
 
-  /** Reads the whole log when it has not been read yet (or was rewritten since). */
+  private isCurrent(): boolean {
+    return this.built && this.generation === this.audit.generation
+  }
+
+  /** Reads the whole log when it has not been read yet (or was rewritten since); finishes a read under way. */
   ensure(): void {
-    if (this.built && this.generation === this.audit.generation) return
+    if (this.isCurrent()) return
+    if (!this.build || this.generation !== this.audit.generation) this.build = this.reading()
+    const build = this.build
+    while (!build.next().done) {
+      // every slice at once: someone is waiting for the index
+    }
+  }
+
+  /**
+   * Reads the log a slice at a time, with `pause` between slices, so a long log is read after
+   * start-up without holding up the app. A query meanwhile finishes the read at once (ensure).
+   */
+  async warm(pause: () => Promise<unknown>, stopped: () => boolean = () => false): Promise<void> {
+    if (this.isCurrent()) return
+    if (!this.build) this.build = this.reading()
+    const build = this.build
+    while (this.build === build && !stopped()) {
+      if (build.next().done) return
+      await pause()
+    }
+  }
+
+  private *reading(): Generator<void, void> {
+    this.built = false
     this.items.clear()
     this.byPrincipal.clear()
     this.unsorted.clear()
     this.writes.clear()
     this.calls.clear()
-    this.generation = this.audit.generation
-    for (const entry of this.audit.readAll()) this.add(entry)
-    this.built = true
+    this.awaitingCall.clear()
+    this.appendedDuringBuild = []
+    const generation = (this.generation = this.audit.generation)
+    try {
+      for (const slice of this.audit.readInSlices()) {
+        for (const entry of slice) this.add(entry)
+        yield
+        // Archiving rewrote the file meanwhile: this copy is stale, and the next query reads again.
+        if (this.audit.generation !== generation) return
+      }
+      for (const entry of this.appendedDuringBuild) this.add(entry)
+      this.built = true
+    } finally {
+      this.appendedDuringBuild = []
+      this.build = null
+    }
   }
 
   private add(entry: LoggedEntry): void {
@@ -101,8 +147,10 @@ export class ActivityIndex {
       if (!known) this.writes.set(entry.actionId, { write, item, principal: entry.principal })
       this.attach(entry.actionId, item)
       // Writes seen before their call (the action's line comes first) move from their placeholder.
-      for (const [actionId, w] of this.writes) {
-        if (w.item !== item && w.item.kind === 'action' && w.write.toolCallId === entry.toolCallId && w.item.conversationId === entry.conversationId) this.attach(actionId, item)
+      const early = this.awaitingCall.get(key)
+      if (early) {
+        this.awaitingCall.delete(key)
+        for (const actionId of early) if (this.writes.get(actionId)?.item.kind === 'action') this.attach(actionId, item)
       }
     } else {
       item.reads.push({
@@ -132,6 +180,7 @@ export class ActivityIndex {
       known = { write, item, principal: e.principal }
       this.writes.set(e.actionId, known)
       item.writes.push(write)
+      if (key && item.kind === 'action') this.awaitingCall.set(key, [...(this.awaitingCall.get(key) ?? []), e.actionId])
     }
     if (known.principal !== e.principal) return // a line naming someone else's action is not theirs to see
     const w = known.write
