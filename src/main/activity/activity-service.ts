@@ -28,10 +28,13 @@ export class ActivityService {
     this.index = new ActivityIndex(deps.audit)
   }
 
-  /** Reads the log into the index ahead of the screen opening (after start-up), so its first page is quick. */
-  warm(): void {
+  /**
+   * Reads the log into the index ahead of the screen opening, right after start-up, a slice at a
+   * time between other work, so the first page is quick even when the screen opens at once.
+   */
+  async warm(stopped: () => boolean = () => false): Promise<void> {
     try {
-      this.index.ensure()
+      await this.index.warm(() => nextTurn(), stopped)
     } catch (error) {
       this.deps.log?.('could not read the audit log for the Activity screen', error)
     }
@@ -60,11 +63,12 @@ export class ActivityService {
 
   /**
    * The whole chain, checked now. Says where it breaks by line and entry number only. Waits a turn
-   * first: the screen asks for its first page and the check together, and the page goes out first.
+   * first, since the screen asks for its first page and the check together and the page goes out
+   * first; then checks in slices, so the app keeps answering while a long log is read.
    */
   async verify(): Promise<ChainReportView> {
     await nextTurn()
-    const { lastHash: _h, lastSeq: _s, ...report } = this.deps.audit.verify()
+    const { lastHash: _h, lastSeq: _s, ...report } = await this.deps.audit.verifyInSlices()
     return report
   }
 

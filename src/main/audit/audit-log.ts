@@ -9,7 +9,7 @@
 import { legacyOwner } from '../accounts/identity-migration'
 import { appendFileSync, closeSync, existsSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { chainFieldsOf, chainLine, GENESIS, sha256, verifyChain, type ChainReport } from './chain'
+import { chainFieldsOf, chainLine, GENESIS, sha256, verifyChain, verifyChainInSlices, type ChainReport } from './chain'
 import { isActionEvent, type AuditEntry, type AuditEvent, type LoggedEntry } from './entries'
 
 export type { AuditEvent } from './entries'
@@ -185,7 +185,7 @@ export class AuditLog {
   readTail(bytes: number): { events: AuditEvent[]; complete: boolean; archivedThrough: number | null } {
     if (!existsSync(this.file)) return { events: [], complete: true, archivedThrough: null }
     const { text, complete } = this.tail(bytes)
-    const entries = parseLines(text).map(withoutSeq)
+    const entries = parseLines(text.split('\n')).map(withoutSeq)
     let archivedThrough: number | null = null
     for (const e of entries) if (e.event === 'archived' && e.lastAt !== null) archivedThrough = Math.max(archivedThrough ?? e.lastAt, e.lastAt)
     return { events: entries.filter(isActionEvent), complete, archivedThrough }
@@ -199,12 +199,31 @@ export class AuditLog {
   /** Every readable entry of every kind, in order, with its line number and place in the chain. */
   readAll(): LoggedEntry[] {
     if (!existsSync(this.file)) return []
-    return parseLines(readFileSync(this.file, 'utf8'))
+    return parseLines(readFileSync(this.file, 'utf8').split('\n'))
+  }
+
+  /**
+   * The same entries from one read of the file, parsed a slice of lines at a time, so a long log
+   * can be read between other work. Entries appended after the first slice is asked for are not in it.
+   */
+  *readInSlices(linesPerSlice = 2_000): Generator<LoggedEntry[], void> {
+    if (!existsSync(this.file)) return
+    const lines = readFileSync(this.file, 'utf8').split('\n')
+    for (let i = 0; i < lines.length; i += linesPerSlice) yield parseLines(lines.slice(i, i + linesPerSlice))
   }
 
   /** Checks the whole chain (chain.ts): whether, and where, the file was edited. */
   verify(): ChainReport {
-    return verifyChain(existsSync(this.file) ? readFileSync(this.file) : Buffer.alloc(0))
+    return verifyChain(this.contents())
+  }
+
+  /** The same check, in slices with a turn of the event loop between them (the Activity screen's). */
+  verifyInSlices(): Promise<ChainReport> {
+    return verifyChainInSlices(this.contents(), () => new Promise((resolve) => setImmediate(resolve)))
+  }
+
+  private contents(): Buffer {
+    return existsSync(this.file) ? readFileSync(this.file) : Buffer.alloc(0)
   }
 
   /** After the file was rewritten (archiving): where the chain goes on. */
@@ -226,9 +245,9 @@ function withoutSeq(entry: LoggedEntry): AuditEntry {
   return rest
 }
 
-function parseLines(text: string): LoggedEntry[] {
+function parseLines(lines: string[]): LoggedEntry[] {
   const out: LoggedEntry[] = []
-  for (const line of text.split('\n')) {
+  for (const line of lines) {
     if (!line) continue
     try {
       // The chain's own fields (prev, chain) are left on the object: deleting them would slow every

@@ -103,6 +103,30 @@ function atOf(text: string): number | null {
  * is the `set-aside` record of exactly its bytes.
  */
 export function verifyChain(content: Buffer): ChainReport {
+  const walk = checkChain(content)
+  for (;;) {
+    const step = walk.next()
+    if (step.done) return step.value
+  }
+}
+
+/**
+ * The same check, giving the event loop a turn every few thousand lines: a long log is checked
+ * whenever the Activity screen opens, and the app must go on answering (an approval, a page) meanwhile.
+ */
+export async function verifyChainInSlices(content: Buffer, pause: () => Promise<unknown>): Promise<ChainReport> {
+  const walk = checkChain(content)
+  for (;;) {
+    const step = walk.next()
+    if (step.done) return step.value
+    await pause()
+  }
+}
+
+/** Lines checked between two pauses of verifyChainInSlices (about 10 ms of work here). */
+const LINES_PER_SLICE = 2_000
+
+function* checkChain(content: Buffer): Generator<void, ChainReport> {
   const report: ChainReport = { ok: true, entries: 0, unchained: 0, chainedSince: null, setAside: 0, continuesFrom: null, firstBreak: null, lastHash: null, lastSeq: null }
   const text = content.toString('utf8')
   const lines = text.split('\n')
@@ -135,6 +159,7 @@ export function verifyChain(content: Buffer): ChainReport {
   const unreadable = (t: { line: number; text: string }) =>
     fail({ line: t.line, seq: null, at: atOf(t.text), reason: 'unreadable' }, `Entry on line ${t.line} cannot be read: it was changed or cut short, and no record says a crash tore it.`)
   for (let i = 0; i < lines.length; i++) {
+    if (i > 0 && i % LINES_PER_SLICE === 0) yield
     const line = lines[i]
     const number = i + 1
     const fields = chainFieldsOf(line)

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { AuditLog, type AuditEvent } from '../../../src/main/audit/audit-log'
-import { verifyChain } from '../../../src/main/audit/chain'
+import { verifyChain, verifyChainInSlices } from '../../../src/main/audit/chain'
 import { archiveOlderThan } from '../../../src/main/audit/retention'
 
 const dirs: string[] = []
@@ -160,5 +160,26 @@ describe('retention', () => {
     // A second pass finds only the previous marker and its one new entry's predecessor: nothing to archive.
     expect(archiveOlderThan(log, event(9).at, event(11).at)).toBeNull()
     expect(existsSync(f)).toBe(true)
+  })
+
+  it('checked in slices, a long log gives the same report, and the app gets turns between the slices', async () => {
+    const f = file()
+    const log = new AuditLog(f)
+    for (let i = 1; i <= 9_000; i++) log.append(event(i), 'soon')
+    log.flush()
+    const intact = readFileSync(f)
+    const all = lines(f)
+    const edited = Buffer.from([...all.slice(0, 7_000), all[7_000].replace('approved', 'declined'), ...all.slice(7_001)].join('\n') + '\n')
+    for (const content of [intact, edited]) {
+      let turns = 0
+      const report = await verifyChainInSlices(content, async () => {
+        turns++
+        await new Promise((resolve) => setImmediate(resolve))
+      })
+      expect(report).toEqual(verifyChain(content))
+      expect(turns, 'a turn every 2,000 lines until the end or the break').toBe(content === intact ? 4 : 3)
+    }
+    expect(verifyChain(edited).firstBreak).toMatchObject({ line: 7_001, reason: 'altered' })
+    expect(await log.verifyInSlices()).toEqual(log.verify())
   })
 })
