@@ -173,7 +173,7 @@ export function createApp(adapters: AppAdapters) {
   })
 
   let sweeper: NodeJS.Timeout | null = null
-  let warmer: NodeJS.Timeout | null = null
+  let stopping = false
   let retention: NodeJS.Timeout | null = null
   return {
     handlers,
@@ -198,9 +198,8 @@ export function createApp(adapters: AppAdapters) {
       await assistant.recover()
       sweeper = setInterval(() => assistant.sweep(), adapters.sweepIntervalMs ?? 60_000)
       sweeper.unref()
-      // The Activity screen's index is read from the log once start-up is over, not during it.
-      warmer = setTimeout(() => activity.warm(), 1_000)
-      warmer.unref()
+      // The Activity screen's index is read from the log once start-up is over, between other work.
+      void activity.warm(() => stopping)
       // An app left running for days still archives what passes the retention period, once a day.
       retention = setInterval(() => activity.applyRetention(), 24 * 3_600_000)
       retention.unref()
@@ -208,7 +207,7 @@ export function createApp(adapters: AppAdapters) {
     async stop() {
       if (sweeper) clearInterval(sweeper)
       organisation.stop()
-      if (warmer) clearTimeout(warmer)
+      stopping = true
       if (retention) clearInterval(retention)
       await assistant.idle()
       conversations.flush()
