@@ -3,24 +3,23 @@
 // end up on the request that made the call, for the right person only; and a log read a slice at a
 // time (after start-up) gives the same index as one read at once, whatever is appended, queried or
 // archived meanwhile.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ActivityIndex } from '../../../src/main/activity/activity-index'
 import { AuditLog } from '../../../src/main/audit/audit-log'
 import { archiveOlderThan } from '../../../src/main/audit/retention'
 import type { AuditEntry } from '../../../src/main/audit/entries'
+import { tempDir } from '../../support/test-app'
 
-const dirs: string[] = []
+const dirs: { remove(): void }[] = []
 afterEach(() => {
-  while (dirs.length) rmSync(dirs.pop()!, { recursive: true, force: true })
+  while (dirs.length) dirs.pop()!.remove()
 })
 
 function log(): AuditLog {
-  const dir = mkdtempSync(join(tmpdir(), 'countersign-activity-index-'))
+  const dir = tempDir('countersign-activity-index-')
   dirs.push(dir)
-  return new AuditLog(join(dir, 'audit.jsonl'))
+  return new AuditLog(join(dir.path, 'audit.jsonl'))
 }
 
 const T0 = Date.UTC(2026, 10, 2, 9)
