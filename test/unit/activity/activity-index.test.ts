@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ActivityIndex } from '../../../src/main/activity/activity-index'
 import { AuditLog } from '../../../src/main/audit/audit-log'
 import { archiveOlderThan } from '../../../src/main/audit/retention'
-import type { AuditEntry } from '../../../src/main/audit/entries'
+import type { AuditEntry, AuditEvent, RequestEvent, ToolEvent } from '../../../src/main/audit/entries'
 import { tempDir } from '../../support/test-app'
 
 const dirs: { remove(): void }[] = []
@@ -23,7 +23,7 @@ function log(): AuditLog {
 }
 
 const T0 = Date.UTC(2026, 10, 2, 9)
-const actionLine = (actionId: string, principal: string, toolCallId: string, at: number, event: 'proposed' | 'recovered' = 'proposed'): AuditEntry => ({
+const actionLine = (actionId: string, principal: string, toolCallId: string, at: number, event: 'proposed' | 'recovered' = 'proposed'): AuditEvent => ({
   at,
   event,
   actionId,
@@ -37,8 +37,8 @@ const actionLine = (actionId: string, principal: string, toolCallId: string, at:
   conversationId: 'c1',
   toolCallId
 })
-const request = (principal: string, at: number): AuditEntry => ({ at, event: 'request', principal, conversationId: 'c1', requestId: 'r1', text: 'Move the deal' })
-const toolLine = (actionId: string, principal: string, toolCallId: string, at: number): AuditEntry => ({
+const request = (principal: string, at: number): RequestEvent => ({ at, event: 'request', principal, conversationId: 'c1', requestId: 'r1', text: 'Move the deal' })
+const toolLine = (actionId: string, principal: string, toolCallId: string, at: number): ToolEvent => ({
   at,
   event: 'tool',
   principal,
