@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { ask, card, expect, openApp, signInSample, test } from './fixtures'
+import { ask, card, chooseProvider, expect, openApp, signInSample, test } from './fixtures'
 
 // Screenshots to look at go to test-results/; UPDATE_SCREENSHOTS=1 refreshes the ones committed
 // in docs/screenshots, so a test run never changes tracked files.
@@ -43,11 +43,7 @@ test('choosing a real provider shows what is sent, to whom, and needs an explici
   mkdirSync(SHOTS, { recursive: true })
   await openApp(page, host)
   await signInSample(page, 'maria')
-  await page.getByTestId('nav-settings').click()
-  await page.getByTestId('provider-kind').selectOption('openai-compatible')
-  await page.getByTestId('provider-model').fill('llama3.1')
-  await page.getByTestId('provider-baseurl').fill('http://127.0.0.1:11434/v1')
-  await page.getByTestId('provider-continue').click()
+  await chooseProvider(page, { kind: 'openai-compatible', model: 'llama3.1', baseURL: 'http://127.0.0.1:11434/v1' })
 
   const consent = page.getByTestId('consent-screen')
   await expect(consent).toBeVisible()
