@@ -109,9 +109,7 @@ export function writeJournalAtomically(path: string, values: unknown[]): void {
   const tmp = `${path}.tmp-${process.pid}`
   const fd = openSync(tmp, 'w', 0o600)
   try {
-    const buffer = Buffer.from(values.map(encodeLine).join(''), 'utf8')
-    let offset = 0
-    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset)
+    writeLines(fd, values)
     fsyncSync(fd)
   } finally {
     closeSync(fd)
@@ -149,9 +147,7 @@ export function syncDirectory(dir: string): void {
 export function appendToJournal(path: string, values: unknown[]): void {
   const fd = openSync(path, 'a', 0o600)
   try {
-    const buffer = Buffer.from(values.map(encodeLine).join(''), 'utf8')
-    let offset = 0
-    while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset)
+    writeLines(fd, values)
     fdatasyncSync(fd)
   } finally {
     closeSync(fd)
@@ -169,4 +165,11 @@ export function truncateJournal(path: string, validBytes: number): void {
   } finally {
     closeSync(fd)
   }
+}
+
+/** The values as checksummed lines, in one buffer, written whole (a write may take only part). */
+function writeLines(fd: number, values: unknown[]): void {
+  const buffer = Buffer.from(values.map(encodeLine).join(''), 'utf8')
+  let offset = 0
+  while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset)
 }
